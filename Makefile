@@ -1,0 +1,39 @@
+# Two commands set everything up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ALIGNMENT_HOME ?= $(CURDIR)/data
+LEADS ?= 20000
+SEED ?= 42
+export ALIGNMENT_HOME
+
+.PHONY: install demo test ui clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/alignment generate --leads $(LEADS) --seed $(SEED)
+	$(BIN)/alignment refresh
+	$(BIN)/alignment status --funnel
+	@echo
+	@echo "Landing files:  $(ALIGNMENT_HOME)/landing/"
+	@echo "Warehouse:      $(ALIGNMENT_HOME)/warehouse.duckdb (marts in schema 'marts')"
+	@echo "Browse:         make ui  (Dagster on http://127.0.0.1:3000)"
+
+test: install
+	$(BIN)/pytest -q
+
+ui: install
+	DAGSTER_HOME=$(ALIGNMENT_HOME)/dagster; mkdir -p $$DAGSTER_HOME; \
+	DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf $(ALIGNMENT_HOME) dbt_project/target dbt_project/logs

@@ -1,0 +1,25 @@
+{#- Custom columns of a raw table: every column that is neither in the landing contract nor
+    loader metadata, in the table's order. A portable stand-in for dbt_utils.star(except=...).
+    Returns a list of names; render_custom_columns() renders them for a select list. -#}
+{% macro custom_columns(relation) -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set known = landing_columns(relation.identifier) + landing_metadata_columns() -%}
+    {%- set known_lower = known | map("lower") | list -%}
+    {%- set found = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- if column.name | lower not in known_lower -%}
+            {%- do found.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#- Renders "<prefix>col," for each custom column, one a line (trailing commas: put it before
+    the last fixed column of a select list). -#}
+{% macro render_custom_columns(relation, prefix="") -%}
+    {%- for name in custom_columns(relation) %}
+        {{ prefix }}{{ adapter.quote(name) }},
+    {%- endfor -%}
+{%- endmacro %}

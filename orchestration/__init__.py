@@ -1,0 +1,1 @@
+"""Alignment Warehouse: the Dagster code location and the warehouse's Python side."""

@@ -1,0 +1,29 @@
+"""The agreed lead definitions, validated and landed before any dbt model runs."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.contract import load_contract, write_contract_tables
+from orchestration.home import CONTRACT_FILE
+from orchestration.resources import WarehouseResource
+
+CONTRACT_ASSET_KEY = dg.AssetKey(["contract", "lead_definitions"])
+
+
+@dg.asset(
+    key=CONTRACT_ASSET_KEY,
+    group_name="contract",
+    kinds={"duckdb"},
+    description="seeds/lead_definitions.toml, validated, as contract.lead_definition_* tables.",
+)
+def lead_definitions(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    versions = load_contract(CONTRACT_FILE)  # raises ContractError: nothing downstream runs
+    with warehouse.connect() as con:
+        write_contract_tables(con, versions)
+    current = versions[-1]
+    return dg.MaterializeResult(metadata={
+        "versions": len(versions),
+        "current_version": current.version,
+        "mql_threshold": current.mql_threshold,
+    })

@@ -1,0 +1,64 @@
+"""The dbt project as Dagster assets: a streamed `dbt build`, dbt tests as asset checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR
+from orchestration.resources import WarehouseResource
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _newest_source_mtime(folders: tuple[Path, ...]) -> float:
+    ignored = {"target", "logs", "dbt_packages"}
+    return max(
+        (path.stat().st_mtime
+         for folder in folders
+         for path in folder.rglob("*")
+         if path.is_file() and not ignored & set(path.relative_to(folder).parts)),
+        default=0.0,
+    )
+
+
+def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
+    """Parse the dbt project when its manifest is missing or older than a model or seed.
+
+    Analysts edit models and seeds and then refresh; a stale manifest would run old SQL.
+    """
+    manifest = project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
+            (project.project_dir, SEEDS_DIR)):
+        project.preparer.prepare(project)
+    return manifest
+
+
+class AlignmentTranslator(DagsterDbtTranslator):
+    """Keys are <schema>/<name> (marts/fct_lead_funnel); groups follow the dbt layers."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=DBT_PROJECT,
+    dagster_dbt_translator=AlignmentTranslator(),
+)
+def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                  warehouse: WarehouseResource) -> Iterator[Any]:
+    # dbt's profile reads the warehouse path from ALIGNMENT_HOME.
+    warehouse.paths.export()
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,88 @@
+"""`alignment`: generate demo data, refresh the warehouse, show its status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from orchestration.home import Home
+
+
+def _generate(args: argparse.Namespace, home: Home) -> int:
+    from orchestration.demo import generate
+
+    started = time.monotonic()
+    truth = generate(home.root, leads=args.leads, seed=args.seed,
+                     progress=lambda message: print(message, file=sys.stderr, flush=True))
+    print(f"generated {args.leads} leads (seed {args.seed}) in "
+          f"{time.monotonic() - started:.1f}s under {home.landing}")
+    print(f"ground truth: {home.root / 'demo_truth.json'} "
+          f"(acceptance rate {truth['acceptance_rate_observed']:.3f}, "
+          f"sales-sourced share {truth['sales_sourced_share_observed']:.3f})")
+    return 0
+
+
+def _refresh(args: argparse.Namespace, home: Home) -> int:
+    from orchestration.refresh import run_refresh
+
+    started = time.monotonic()
+    outcome = run_refresh(home)
+    seconds = time.monotonic() - started
+    if not outcome.success:
+        print(f"refresh FAILED after {seconds:.1f}s (run {outcome.run_id})", file=sys.stderr)
+        for failure in outcome.failures:
+            print(f"  failed: {failure}", file=sys.stderr)
+        for check in outcome.failed_checks:
+            print(f"  failed dbt test: {check}", file=sys.stderr)
+        return 1
+    print(f"refresh done in {seconds:.1f}s: {home.warehouse}")
+    for check in outcome.failed_checks:
+        print(f"  warning, dbt test failed: {check}")
+    return 0
+
+
+def _status(args: argparse.Namespace, home: Home) -> int:
+    from orchestration.status import funnel_summary, warehouse_status
+
+    print(warehouse_status(home))
+    if args.funnel:
+        print("Funnel by sourcing (marts.fct_lead_funnel):")
+        print(funnel_summary(home))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alignment", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", help="home folder (default: $ALIGNMENT_HOME or ./data)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", parents=[common],
+                                   help="write a synthetic B2B company into landing/")
+    generate.add_argument("--leads", type=int, default=20_000)
+    generate.add_argument("--seed", type=int, default=42)
+    generate.set_defaults(run=_generate)
+
+    refresh = commands.add_parser("refresh", parents=[common],
+                                  help="load new landing files and rebuild the marts")
+    refresh.set_defaults(run=_refresh)
+
+    status = commands.add_parser("status", parents=[common],
+                                 help="last loads, quarantine counts, mart row counts")
+    status.add_argument("--funnel", action="store_true", help="also print the funnel summary")
+    status.set_defaults(run=_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args, Home.resolve(args.home))
+    except (FileNotFoundError, ValueError) as error:
+        print(f"alignment {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The Dagster code location: everything assembled in one place."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.contract import lead_definitions
+from orchestration.assets.dbt import DBT_PROJECT, alignment_dbt
+from orchestration.assets.ingestion import INGESTION_ASSETS
+from orchestration.home import Home
+from orchestration.resources import WarehouseResource
+from orchestration.schedules import refresh_schedule
+from orchestration.sensors import landing_sensor
+
+# One process writes warehouse.duckdb at a time: steps run one after another in-process.
+refresh_job = dg.define_asset_job(
+    "refresh", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+    description="Load new landing files, validate the lead definitions, dbt build.",
+)
+
+
+def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*INGESTION_ASSETS, lead_definitions, alignment_dbt],
+        jobs=[refresh_job],
+        schedules=[refresh_schedule(refresh_job)],
+        sensors=[landing_sensor(refresh_job, home)],
+        resources={
+            "warehouse": WarehouseResource(home=str(home.root)),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+        },
+        loggers=loggers,
+    )
+
+
+defs = build_definitions(Home.resolve())

@@ -1,0 +1,374 @@
+"""Load landing files into raw.<system>__<object>, once each, losing no row.
+
+Each new file is read by DuckDB's own readers as text, its columns renamed to snake_case, the
+contract's columns parsed to their types, and every row either loaded or quarantined with the
+reason. A file is loaded in one transaction with its manifest row, so a crash loads it whole
+or not at all, and a file already in the manifest (same path, size and hash) is skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.columns import normalize_header
+from orchestration.landing import LANDING_FORMATS, SQL_TYPES, ColumnType, LandingObject
+
+META_COLUMNS = {"_file": "varchar", "_row": "bigint", "_load_id": "bigint",
+                "_loaded_at": "timestamp"}
+
+MANIFEST_DDL = """
+create table if not exists raw.load_manifest (
+    load_id bigint primary key,
+    object varchar not null,
+    file varchar not null,
+    size_bytes bigint not null,
+    sha256 varchar not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    loaded_at timestamp not null
+)"""
+
+QUARANTINE_DDL = """
+create table if not exists raw.quarantine (
+    load_id bigint not null,
+    object varchar not null,
+    file varchar not null,
+    line bigint,
+    record bigint,
+    column_name varchar,
+    value varchar,
+    reason varchar not null
+)"""
+
+
+class LandingError(Exception):
+    """A landing file breaks the contract in a way no row-level quarantine can absorb."""
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    file: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+
+
+@dataclass(frozen=True)
+class ObjectLoad:
+    table: str
+    files: tuple[FileLoad, ...]
+    skipped: int  # files already in the manifest
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+
+def landing_files(obj: LandingObject, landing: Path) -> list[tuple[Path, str | None]]:
+    """The object's files in a stable order, each with its partition value (ads platform)."""
+    folder = obj.folder(landing)
+    if not folder.is_dir():
+        return []
+    folders = sorted(p for p in folder.iterdir() if p.is_dir()) if obj.partition_column else [folder]
+    return [
+        (path, sub.name if obj.partition_column else None)
+        for sub in folders
+        for path in sorted(sub.iterdir())
+        if path.is_file() and path.name.lower().endswith(LANDING_FORMATS)
+    ]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection, obj: LandingObject) -> None:
+    """Create raw's bookkeeping tables and the object's table with every contract column.
+
+    A missing object thus leaves an empty table, and the marts built on it empty, not broken.
+    """
+    con.execute("create schema if not exists raw")
+    con.execute(MANIFEST_DDL)
+    con.execute(QUARANTINE_DDL)
+    columns = {name: SQL_TYPES[kind] for name, kind in obj.all_columns.items()}
+    if obj.partition_column:
+        columns[obj.partition_column] = "varchar"
+    columns.update(META_COLUMNS)
+    body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
+    con.execute(f"create table if not exists raw.{obj.table} ({body})")
+
+
+def parse_expression(column: str, kind: ColumnType) -> str:
+    """SQL turning the text in ``column`` into its contract type, null when it cannot."""
+    if kind == "text":
+        # Text stays as exported (staging trims); only an empty field becomes null.
+        return f"nullif({column}, '')"
+    value = f"nullif(trim({column}), '')"
+    if kind == "timestamp":
+        # HubSpot exports epoch milliseconds; everything else is ISO 8601, UTC unless offset.
+        return (f"case when regexp_full_match({value}, '[0-9]{{12,13}}') "
+                f"then make_timestamp(cast({value} as bigint) * 1000) "
+                f"else cast(try_cast({value} as timestamptz) as timestamp) end")
+    if kind == "date":
+        return f"cast(try_cast({value} as timestamp) as date)"
+    if kind == "boolean":
+        return f"try_cast({value} as boolean)"
+    if kind == "integer":
+        return f"try_cast(try_cast({value} as double) as bigint)"
+    return f"try_cast({value} as double)"
+
+
+_REASONS: dict[ColumnType, str] = {
+    "timestamp": "not a timestamp",
+    "date": "not a date",
+    "boolean": "not a boolean",
+    "integer": "not a whole number",
+    "decimal": "not a number",
+}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """The header's column names and the delimiter.
+
+    Read here rather than sniffed by DuckDB: a malformed row can make a sniffer take a data
+    row for the header, and the header is the contract's anchor.
+    """
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    delimiter = max(",;\t|", key=first.count)
+    return next(csv.reader([first], delimiter=delimiter)), delimiter
+
+
+def _csv_reader(path: Path, *options: str) -> str:
+    names, delimiter = _csv_header(path)
+    literal = "'" + str(path).replace("'", "''") + "'"
+    columns = ", ".join(f"{_sql_string(name)}: 'VARCHAR'" for name in names)
+    return (f"read_csv({literal}, header = true, delim = {_sql_string(delimiter)}, "
+            f"quote = '\"', escape = '\"', columns = {{{columns}}}"
+            + "".join(f", {option}" for option in options) + ")")
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[int | None, str]]:
+    """Stage the file as text in temp table _landing (with _row); return reader rejects.
+
+    Rejects are (line, reason) pairs for records the reader could not split into fields.
+    """
+    name = path.name.lower()
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if name.endswith((".csv", ".csv.gz")):
+        reader = _csv_reader(path, "store_rejects = true", "rejects_table = '_rejects'",
+                             "rejects_scan = '_reject_scans'")
+        con.execute("create or replace temp table _landing as "
+                    f"select *, row_number() over () as _row from {reader}")
+        rejects = con.execute(
+            "select line, string_agg(error_type || ': ' || error_message, '; ') "
+            "from _rejects group by line order by line"
+        ).fetchall()
+        return [(line, f"unreadable CSV record ({reason})") for line, reason in rejects]
+    if name.endswith(".parquet"):
+        con.execute(
+            "create or replace temp table _landing as select *, row_number() over () as _row "
+            f"from read_parquet({literal})"
+        )
+        return []
+    # JSON lines are read as lines so that a broken one is kept with its line number.
+    con.execute(
+        "create or replace temp table _lines as "
+        "select row_number() over () as _row, column0 as line "
+        f"from read_csv({literal}, header = false, delim = '\\x1f', quote = '', escape = '', "
+        "columns = {'column0': 'varchar'}, strict_mode = false) "
+    )
+    con.execute("delete from _lines where line is null or trim(line) = ''")
+    keys = [row[0] for row in con.execute(
+        "select distinct unnest(json_keys(line)) from _lines "
+        "where json_valid(line) and json_type(line) = 'OBJECT' order by 1"
+    ).fetchall()]
+    fields = ", ".join(
+        f"json_extract_string(line, {_json_path(key)}) as {_quote(key)}" for key in keys
+    ) or "null as _empty"
+    con.execute(
+        f"create or replace temp table _landing as select {fields}, _row from _lines "
+        "where json_valid(line) and json_type(line) = 'OBJECT'"
+    )
+    rejects = con.execute(
+        "select _row from _lines "
+        "where not json_valid(line) or json_type(line) <> 'OBJECT' order by _row"
+    ).fetchall()
+    return [(row, "not a JSON object") for (row,) in rejects]
+
+
+def _json_path(key: str) -> str:
+    return "'$.\"" + key.replace("'", "''").replace('"', '\\"') + "\"'"
+
+
+def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """The file's column names from its header (JSON lines: from a sample of records)."""
+    literal = "'" + str(path).replace("'", "''") + "'"
+    name = path.name.lower()
+    if name.endswith((".csv", ".csv.gz")):
+        return _csv_header(path)[0]
+    if name.endswith(".parquet"):
+        reader = f"read_parquet({literal})"
+    else:
+        reader = f"read_json({literal}, format = 'newline_delimited', ignore_errors = true)"
+    return [row[0] for row in con.execute(f"describe select * from {reader}").fetchall()]
+
+
+def _landing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute("describe _landing").fetchall() if row[0] != "_row"]
+
+
+def _check_header(path: Path, obj: LandingObject, mapping: dict[str, str]) -> None:
+    present = set(mapping.values())
+    missing = [column for column in obj.columns if column not in present]
+    if missing:
+        raise LandingError(
+            f"{path}: required column {missing[0]!r} of {obj.system}/{obj.name} is missing"
+            + (f" (also missing: {', '.join(missing[1:])})" if missing[1:] else "")
+        )
+
+
+def _header_mapping(path: Path, obj: LandingObject, columns: list[str]) -> dict[str, str]:
+    try:
+        mapping = normalize_header(columns, obj.system)
+    except ValueError as error:
+        raise LandingError(f"{path}: {error}") from None
+    if obj.partition_column:
+        mapping = {k: v for k, v in mapping.items() if v != obj.partition_column}
+    _check_header(path, obj, mapping)
+    return mapping
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, obj: LandingObject,
+                     mapping: dict[str, str]) -> None:
+    existing = {row[0] for row in con.execute(f"describe raw.{obj.table}").fetchall()}
+    for normalized in mapping.values():
+        if normalized not in existing:
+            con.execute(f"alter table raw.{obj.table} add column {_quote(normalized)} varchar")
+
+
+def _load_staged_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, file_label: str,
+                      partition: str | None, mapping: dict[str, str],
+                      rejects: list[tuple[int | None, str]], load_id: int) -> FileLoad:
+    """Quarantine the staged rows that break the contract and load the rest."""
+    typed = obj.all_columns
+    checks = []
+    for original, normalized in mapping.items():
+        kind = typed.get(normalized, "text")
+        column = f"cast({_quote(original)} as varchar)"
+        if kind != "text":
+            checks.append(
+                f"select _row, '{normalized}', {column}, '{_REASONS[kind]}' from _landing "
+                f"where nullif(trim({column}), '') is not null "
+                f"and {parse_expression(column, kind)} is null"
+            )
+        if normalized == obj.key:
+            checks.append(
+                f"select _row, '{normalized}', {column}, 'missing key {normalized}' "
+                f"from _landing where nullif(trim({column}), '') is null"
+            )
+    label = file_label.replace("'", "''")
+    params = [load_id, f"{obj.system}/{obj.name}", file_label]
+    if checks:
+        con.execute(
+            "insert into raw.quarantine "
+            "select ?, ?, ?, null, _row, column_name, value, reason from ("
+            + " union all ".join(checks)
+            + ") as bad(_row, column_name, value, reason)",
+            params,
+        )
+    for line, reason in rejects:
+        con.execute("insert into raw.quarantine values (?, ?, ?, ?, null, null, null, ?)",
+                    [*params, line, reason])
+
+    selected = [
+        f"{parse_expression(f'cast({_quote(original)} as varchar)', typed.get(normalized, 'text'))}"
+        f" as {_quote(normalized)}"
+        for original, normalized in mapping.items()
+    ]
+    if obj.partition_column:
+        selected.append(f"'{partition}' as {obj.partition_column}")
+    selected += [f"'{label}' as _file", "_row", f"{load_id} as _load_id",
+                 "current_localtimestamp() as _loaded_at"]
+    loaded = con.execute(
+        f"insert into raw.{obj.table} by name select {', '.join(selected)} from _landing "
+        "where _row not in (select record from raw.quarantine "
+        "where load_id = ? and record is not null)",
+        [load_id],
+    ).fetchone()[0]
+    staged = con.execute("select count(*) from _landing").fetchone()[0]
+    return FileLoad(file_label, staged + len(rejects), loaded, staged - loaded + len(rejects))
+
+
+def load_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Path) -> ObjectLoad:
+    """Load the object's new landing files; raise LandingError before loading any of them
+    when one breaks the contract's header."""
+    ensure_raw_tables(con, obj)
+    known = {
+        (file, size, sha)
+        for file, size, sha in con.execute(
+            "select file, size_bytes, sha256 from raw.load_manifest where object = ?",
+            [f"{obj.system}/{obj.name}"],
+        ).fetchall()
+    }
+    pending = []
+    skipped = 0
+    for path, partition in landing_files(obj, landing):
+        label = str(path.relative_to(landing))
+        size = path.stat().st_size
+        sha = file_sha256(path)
+        if (label, size, sha) in known:
+            skipped += 1
+        else:
+            pending.append((path, partition, label, size, sha))
+
+    # Check every header first: a broken file stops the object before any file of it loads.
+    for path, *_ in pending:
+        _header_mapping(path, obj, _file_columns(con, path))
+
+    loads = []
+    for path, partition, label, size, sha in pending:
+        con.execute("begin transaction")
+        try:
+            rejects = _read_as_text(con, path)
+            mapping = _header_mapping(path, obj, _landing_columns(con))
+            _add_new_columns(con, obj, mapping)
+            load_id = con.execute(
+                "select coalesce(max(load_id), 0) + 1 from raw.load_manifest").fetchone()[0]
+            result = _load_staged_file(con, obj, label, partition, mapping, rejects, load_id)
+            con.execute(
+                "insert into raw.load_manifest values "
+                "(?, ?, ?, ?, ?, ?, ?, ?, current_localtimestamp())",
+                [load_id, f"{obj.system}/{obj.name}", label, size, sha, result.rows_read,
+                 result.rows_loaded, result.rows_quarantined],
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        loads.append(result)
+    return ObjectLoad(obj.table, tuple(loads), skipped)

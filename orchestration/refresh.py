@@ -1,0 +1,50 @@
+"""Run the refresh job in-process and say plainly what failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from orchestration.home import Home
+from orchestration.progress import progress_logger
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    success: bool
+    run_id: str
+    failures: tuple[str, ...]  # "<step>: <why>"
+    failed_checks: tuple[str, ...]  # "<asset>: <check>" of dbt tests that failed
+
+
+def _failure_text(event: dg.DagsterEvent) -> str:
+    error = event.step_failure_data.error
+    # The user-facing cause is the innermost error; Dagster wraps it in framework errors.
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def run_refresh(home: Home, *, tags: dict[str, str] | None = None) -> RefreshOutcome:
+    """Materialize every asset once: ingest, validate the contract, dbt build."""
+    home.export()
+    from orchestration.definitions import build_definitions  # after the home is exported
+
+    defs = build_definitions(home, loggers={"progress": progress_logger})
+    job = defs.resolve_job_def("refresh")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+        failures = tuple(
+            f"{event.step_key}: {_failure_text(event)}"
+            for event in result.all_events
+            if event.event_type_value == "STEP_FAILURE"
+        )
+        failed_checks = tuple(
+            f"{event.event_specific_data.asset_key.to_user_string()}: "
+            f"{event.event_specific_data.check_name}"
+            for event in result.all_events
+            if event.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not event.event_specific_data.passed
+        )
+        return RefreshOutcome(result.success, result.run_id, failures, failed_checks)
