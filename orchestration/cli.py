@@ -52,6 +52,13 @@ def _status(args: argparse.Namespace, home: Home) -> int:
     return 0
 
 
+def _glossary(args: argparse.Namespace, home: Home) -> int:
+    from orchestration.glossary import write_glossary
+
+    print(f"wrote {write_glossary()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alignment", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -72,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="last loads, quarantine counts, mart row counts")
     status.add_argument("--funnel", action="store_true", help="also print the funnel summary")
     status.set_defaults(run=_status)
+    glossary = commands.add_parser("glossary", parents=[common],
+                                   help="regenerate docs/definitions.md from the contract")
+    glossary.set_defaults(run=_glossary)
     return parser
 
 

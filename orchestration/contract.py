@@ -161,7 +161,8 @@ def parse_contract(text: str, *, seeds: Path = SEEDS_DIR,
         if later.effective_from <= earlier.effective_from:
             errors.append(
                 f"version {later.version!r}: effective_from {later.effective_from:%Y-%m-%d} "
-                f"must be after version {earlier.version!r}'s {earlier.effective_from:%Y-%m-%d} "
+                f"must be after {earlier.effective_from:%Y-%m-%d}, the start of "
+                f"version {earlier.version!r} "
                 "(versions are listed oldest first and may not overlap)")
     if errors:
         raise ContractError(f"{source}: invalid lead definitions:\n- " + "\n- ".join(errors))

@@ -1,0 +1,101 @@
+"""docs/definitions.md, generated from the contract and the mapping seeds so it cannot drift."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from orchestration.contract import FIT_LISTS, DefinitionVersion, load_contract
+from orchestration.home import CONTRACT_FILE, PROJECT_ROOT, SEEDS_DIR
+
+GLOSSARY_FILE = PROJECT_ROOT / "docs" / "definitions.md"
+
+STAGES = """\
+| stage | meaning | where it comes from |
+|---|---|---|
+| Inquiry | a person gave contact details | a Salesforce lead, or a HubSpot contact synced to none |
+| MQL | marketing qualified lead: passes every fit criterion and its touch points reach the threshold | computed by the warehouse from the contract below |
+| SAL | sales accepted lead: sales took the handoff and is working it | first Lead Status change to a status mapped to `accepted` (or later) |
+| Rejected | sales turned the handoff down, with a reason code | first Lead Status change to a status mapped to `rejected` |
+| Recycled | sent back to marketing for nurture | Lead Status mapped to `recycled` |
+| SQL | sales qualified lead: a real buying need | first of: status mapped to `qualified`/`converted`, conversion, opportunity creation |
+| Opportunity / Won / Lost | the deal | the converted opportunity, its close date and IsWon |
+"""
+
+# (seed file, title, why it matters) in the order a reader needs them.
+MAPPINGS = (
+    ("lead_status_map.csv", "Lead Status → funnel stage and rejection reason",
+     "Which Salesforce Lead Status means accepted, rejected (and why), recycled, qualified."),
+    ("opportunity_stage_map.csv", "Opportunity stage → category",
+     "StageName values, their order, and which ones mean won or lost."),
+    ("lifecycle_stage_map.csv", "HubSpot lifecycle stage → funnel stage",
+     "How HubSpot's own stages compare with the contract's (definition drift)."),
+    ("source_channel_map.csv", "Lead source → channel and sourcing",
+     "Who sourced a lead: marketing, sales or partner; unmapped values count as unknown."),
+    ("owner_team_map.csv", "Department → team", "Sales users are the sdr and ae teams."),
+    ("form_touch_map.csv", "Form → touch type",
+     "Forms not listed are `form_submission` touches."),
+    ("campaign_touch_map.csv", "Salesforce campaign type → touch type",
+     "A campaign member who responded is a touch of this type."),
+    ("title_seniority_map.csv", "Job title keyword → seniority",
+     "Whole-word match; the lowest priority number wins; no match is `individual`."),
+)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell or "—" for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _version_section(version: DefinitionVersion, end: str) -> str:
+    fit = [["employees", f"at least {version.min_employees}" if version.min_employees is not None
+            else "any", f"at most {version.max_employees}" if version.max_employees is not None
+            else "no upper bound"]]
+    labels = {"industry_excluded": "industry is not", "country": "country is one of",
+              "seniority": "title seniority is one of"}
+    for criterion in FIT_LISTS.values():
+        values = version.fit_values.get(criterion, ())
+        fit.append([labels[criterion], ", ".join(values) if values else "any", ""])
+    points = [[touch, f"{p:g}"] for touch, p in sorted(version.points.items(),
+                                                       key=lambda item: (-item[1], item[0]))]
+    return (
+        f"## Version {version.version}\n\n"
+        f"In effect from {version.effective_from:%Y-%m-%d} {end}. Agreed for marketing by "
+        f"{version.agreed_by_marketing}; for sales by {version.agreed_by_sales}.\n\n"
+        f"**MQL rule**: the lead passes every fit criterion, and the points of its touches in "
+        f"the {version.scoring_window_days} days up to a touch reach "
+        f"**{version.mql_threshold:g}**. That touch is the MQL moment and the handoff to "
+        "sales.\n\n### Fit\n"
+        + _table(["criterion", "rule", ""], fit)
+        + "\n### Points per touch\n" + _table(["touch type", "points"], points)
+    )
+
+
+def render_glossary(contract: Path = CONTRACT_FILE, seeds: Path = SEEDS_DIR) -> str:
+    versions = load_contract(contract, seeds)
+    ends = [f"until {v.effective_from:%Y-%m-%d}" for v in versions[1:]] + ["(current)"]
+    parts = [
+        "# Lead definitions: the glossary both teams read\n\n"
+        "Generated from `seeds/lead_definitions.toml` and the mapping seeds by "
+        "`alignment glossary`; do not edit by hand (a test fails when it is stale).\n\n"
+        "## Funnel stages\n" + STAGES,
+        "## Versions\n" + _table(
+            ["version", "effective from", "MQL threshold", "window (days)", "marketing",
+             "sales"],
+            [[v.version, f"{v.effective_from:%Y-%m-%d}", f"{v.mql_threshold:g}",
+              str(v.scoring_window_days), v.agreed_by_marketing, v.agreed_by_sales]
+             for v in versions]),
+    ]
+    parts += [_version_section(v, end) for v, end in reversed(list(zip(versions, ends)))]
+    parts.append("## Mappings of each company's picklists (seeds/)\n")
+    for seed, title, why in MAPPINGS:
+        with (seeds / seed).open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        parts.append(f"### {title}\n`seeds/{seed}`. {why}\n\n" + _table(rows[0], rows[1:]))
+    return "\n".join(parts)
+
+
+def write_glossary(path: Path = GLOSSARY_FILE) -> Path:
+    path.write_text(render_glossary(), encoding="utf-8")
+    return path
