@@ -207,12 +207,13 @@ def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[int 
         "select distinct unnest(json_keys(line)) from _lines "
         "where json_valid(line) and json_type(line) = 'OBJECT' order by 1"
     ).fetchall()]
-    fields = ", ".join(
-        f"json_extract_string(line, {_json_path(key)}) as {_quote(key)}" for key in keys
-    ) or "null as _empty"
+    # One JSON parse per line extracts every key at once.
+    paths = ", ".join(_json_path(key) for key in keys)
+    fields = ", ".join(f"_values[{i + 1}] as {_quote(key)}" for i, key in enumerate(keys))
     con.execute(
-        f"create or replace temp table _landing as select {fields}, _row from _lines "
-        "where json_valid(line) and json_type(line) = 'OBJECT'"
+        f"create or replace temp table _landing as select {fields or 'null as _empty'}, _row "
+        f"from (select _row, json_extract_string(line, [{paths}]) as _values from _lines "
+        "where json_valid(line) and json_type(line) = 'OBJECT')"
     )
     rejects = con.execute(
         "select _row from _lines "
@@ -274,53 +275,54 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, obj: LandingObject,
 def _load_staged_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, file_label: str,
                       partition: str | None, mapping: dict[str, str],
                       rejects: list[tuple[int | None, str]], load_id: int) -> FileLoad:
-    """Quarantine the staged rows that break the contract and load the rest."""
+    """Quarantine the staged rows that break the contract and load the rest.
+
+    Values are parsed once, into temp table _typed, with one flag per check; the checks then
+    read a flag each, and only the flagged rows go back to the text for their values.
+    """
     typed = obj.all_columns
-    checks = []
-    for original, normalized in mapping.items():
+    parsed, filled, checks = [], [], []
+    for index, (original, normalized) in enumerate(mapping.items()):
         kind = typed.get(normalized, "text")
-        column = f"cast({_quote(original)} as varchar)"
+        text = f"cast({_quote(original)} as varchar)"
+        parsed.append(f"{parse_expression(text, kind)} as {_quote(normalized)}")
+        if kind == "text" and normalized != obj.key:
+            continue
+        filled.append(f"nullif(trim({text}), '') is not null as _filled_{index}")
         if kind != "text":
-            checks.append(
-                f"select _row, '{normalized}', {column}, '{_REASONS[kind]}' from _landing "
-                f"where nullif(trim({column}), '') is not null "
-                f"and {parse_expression(column, kind)} is null"
-            )
+            checks.append((f"_filled_{index} and {_quote(normalized)} is null",
+                           normalized, text, _REASONS[kind]))
         if normalized == obj.key:
-            checks.append(
-                f"select _row, '{normalized}', {column}, 'missing key {normalized}' "
-                f"from _landing where nullif(trim({column}), '') is null"
-            )
-    label = file_label.replace("'", "''")
+            checks.append((f"not _filled_{index}", normalized, text,
+                           f"missing key {normalized}"))
+    flags = [f"({condition}) as _bad_{i}" for i, (condition, *_) in enumerate(checks)]
+    con.execute(
+        f"create or replace temp table _typed as select *, {', '.join(flags) or 'true'} "
+        f"from (select _row, {', '.join(parsed + filled)} from _landing)"
+    )
     params = [load_id, f"{obj.system}/{obj.name}", file_label]
-    if checks:
+    for i, (_, normalized, text, reason) in enumerate(checks):
         con.execute(
-            "insert into raw.quarantine "
-            "select ?, ?, ?, null, _row, column_name, value, reason from ("
-            + " union all ".join(checks)
-            + ") as bad(_row, column_name, value, reason)",
-            params,
+            "insert into raw.quarantine select ?, ?, ?, null, _row, ?, "
+            f"{text}, ? from _landing "
+            f"where _row in (select _row from _typed where _bad_{i})",
+            [*params, normalized, reason],
         )
     for line, reason in rejects:
         con.execute("insert into raw.quarantine values (?, ?, ?, ?, null, null, null, ?)",
                     [*params, line, reason])
 
-    selected = [
-        f"{parse_expression(f'cast({_quote(original)} as varchar)', typed.get(normalized, 'text'))}"
-        f" as {_quote(normalized)}"
-        for original, normalized in mapping.items()
-    ]
+    selected = [_quote(normalized) for normalized in mapping.values()]
     if obj.partition_column:
-        selected.append(f"'{partition}' as {obj.partition_column}")
-    selected += [f"'{label}' as _file", "_row", f"{load_id} as _load_id",
+        selected.append(f"{_sql_string(partition)} as {obj.partition_column}")
+    selected += [f"{_sql_string(file_label)} as _file", "_row", f"{load_id} as _load_id",
                  "current_localtimestamp() as _loaded_at"]
+    valid = " and ".join(f"not _bad_{i}" for i in range(len(checks))) or "true"
     loaded = con.execute(
-        f"insert into raw.{obj.table} by name select {', '.join(selected)} from _landing "
-        "where _row not in (select record from raw.quarantine "
-        "where load_id = ? and record is not null)",
-        [load_id],
+        f"insert into raw.{obj.table} by name "
+        f"select {', '.join(selected)} from _typed where {valid}"
     ).fetchone()[0]
-    staged = con.execute("select count(*) from _landing").fetchone()[0]
+    staged = con.execute("select count(*) from _typed").fetchone()[0]
     return FileLoad(file_label, staged + len(rejects), loaded, staged - loaded + len(rejects))
 
 

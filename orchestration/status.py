@@ -9,7 +9,7 @@ from orchestration.warehouse import connect
 def warehouse_status(home: Home) -> str:
     with connect(home, read_only=True) as con:
         def table(sql: str) -> str:
-            return str(con.sql(sql)) if con.sql(sql).fetchone() else "  (none)\n"
+            return str(con.sql(sql)) if con.execute(sql).fetchone() else "  (none)\n"
 
         has = {row[0] for row in con.execute(
             "select table_schema || '.' || table_name from information_schema.tables").fetchall()}

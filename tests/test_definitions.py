@@ -1,0 +1,54 @@
+"""The Dagster code location loads, and its asset graph is wired the way the data flows."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.definitions import build_definitions
+from orchestration.landing import OBJECTS
+
+
+def test_definitions_load_with_the_whole_asset_graph(home):
+    defs = build_definitions(home)
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+
+    assert {f"raw/{obj.table}" for obj in OBJECTS} <= keys
+    assert {"contract/lead_definitions", "marts/fct_lead_funnel", "marts/fct_funnel_monthly",
+            "marts/dim_account", "marts/dim_campaign", "marts/dim_owner",
+            "reference/lead_status_map"} <= keys
+    # dbt's sources are the ingestion assets themselves, not look-alike external assets.
+    leads = graph.get(dg.AssetKey(["staging", "stg_salesforce__leads"]))
+    assert dg.AssetKey(["raw", "salesforce__lead"]) in leads.parent_keys
+    versions = graph.get(dg.AssetKey(["staging", "stg_contract__lead_definition_versions"]))
+    assert dg.AssetKey(["contract", "lead_definitions"]) in versions.parent_keys
+    assert not graph.get(dg.AssetKey(["raw", "salesforce__lead"])).is_external
+
+
+def test_the_refresh_job_schedule_and_sensor_are_defined(home, monkeypatch):
+    monkeypatch.setenv("ALIGNMENT_REFRESH_CRON", "30 5 * * 1-5")
+    defs = build_definitions(home)
+
+    schedule = defs.resolve_schedule_def("daily_refresh")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 5 * * 1-5", "UTC")
+    assert schedule.job_name == "refresh"
+    assert defs.resolve_sensor_def("new_landing_files").job_name == "refresh"
+    # dbt tests become asset checks on the models they test.
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert any(name.startswith("unique_fct_lead_funnel_journey_id") for name in checks)
+
+
+def test_the_landing_sensor_asks_for_a_refresh_only_when_files_change(home):
+    sensor = build_definitions(home).resolve_sensor_def("new_landing_files")
+    lead_file = home.landing / "salesforce" / "Lead" / "Lead_1.csv"
+    lead_file.parent.mkdir(parents=True)
+    lead_file.write_text("Id\n00Q1\n")
+
+    first = sensor.evaluate_tick(dg.build_sensor_context(cursor=None))
+    again = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
+    (home.landing / "salesforce" / "Lead" / "Lead_2.csv").write_text("Id\n00Q2\n")
+    after_new_file = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
+
+    assert len(first.run_requests) == 1
+    assert again.run_requests == [] and again.skip_message == "no new landing files"
+    assert len(after_new_file.run_requests) == 1
