@@ -35,6 +35,7 @@ def _refresh(args: argparse.Namespace, home: Home) -> int:
             print(f"  failed: {failure}", file=sys.stderr)
         for check in outcome.failed_checks:
             print(f"  failed dbt test: {check}", file=sys.stderr)
+        print(f"  dbt's full output: {outcome.log}", file=sys.stderr)
         return 1
     print(f"refresh done in {seconds:.1f}s: {home.warehouse}")
     for check in outcome.failed_checks:

@@ -18,9 +18,13 @@ from orchestration.home import SEEDS_DIR
 
 # Touch types that come from the source systems themselves rather than from a mapping seed.
 BUILT_IN_TOUCH_TYPES = frozenset({"form_submission", "email_open", "email_click"})
+# TOML list under [version.fit] -> list_name in contract.lead_definition_values.
 FIT_LISTS = {"industries_excluded": "industry_excluded", "countries": "country",
              "seniorities": "seniority"}
 FIT_BOUNDS = ("min_employees", "max_employees")
+# Whole-number settings of a version: (TOML table, key, smallest allowed value).
+DAY_SETTINGS = (("handoff", "disposition_days", 1), ("recycle", "stalled_days", 1),
+                ("recycle", "cooldown_days", 0), ("recycle", "nurture_window_days", 1))
 
 
 class ContractError(ValueError):
@@ -37,22 +41,39 @@ class DefinitionVersion:
     scoring_window_days: int
     min_employees: int | None
     max_employees: int | None
-    fit_values: dict[str, tuple[str, ...]]  # criterion -> lowercased values
+    # list_name -> values: the fit lists and srl_intent_touch_type (lowercased), and
+    # accepted_status (as the CRM spells it)
+    lists: dict[str, tuple[str, ...]]
     points: dict[str, float]
+    srl_min_score: float
+    sla_hours: float
+    sla_business_hours: bool
+    rejection_reasons: dict[str, str]  # reason code -> what it means
+    days: dict[str, int]  # disposition_days, stalled_days, cooldown_days, nurture_window_days
 
 
 def known_touch_types(seeds: Path = SEEDS_DIR) -> frozenset[str]:
     """Touch types the warehouse can produce: built-ins plus those the mapping seeds name."""
     found = set(BUILT_IN_TOUCH_TYPES)
     for seed in ("form_touch_map.csv", "campaign_touch_map.csv"):
-        with (seeds / seed).open(newline="", encoding="utf-8") as handle:
-            found.update(row["touch_type"] for row in csv.DictReader(handle))
+        found.update(row["touch_type"] for row in _seed_rows(seeds, seed))
     return frozenset(found)
 
 
+def _seed_rows(seeds: Path, name: str) -> list[dict[str, str]]:
+    with (seeds / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def known_seniorities(seeds: Path = SEEDS_DIR) -> frozenset[str]:
-    with (seeds / "title_seniority_map.csv").open(newline="", encoding="utf-8") as handle:
-        return frozenset(row["seniority"] for row in csv.DictReader(handle)) | {"individual"}
+    return frozenset(r["seniority"] for r in _seed_rows(seeds, "title_seniority_map.csv")) | {
+        "individual"}
+
+
+def lead_status_stages(seeds: Path = SEEDS_DIR) -> dict[str, tuple[str, str]]:
+    """Lowercased lead status -> (funnel stage, rejection reason code) from the status map."""
+    return {r["lead_status"].strip().lower(): (r["funnel_stage"], r["rejection_reason"] or "")
+            for r in _seed_rows(seeds, "lead_status_map.csv")}
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -82,8 +103,70 @@ def _number(raw: dict, field: str, where: str, errors: list[str], *, whole: bool
     return value
 
 
-def _parse_version(raw: dict, index: int, touch_types: frozenset[str],
-                   seniorities: frozenset[str], errors: list[str]) -> DefinitionVersion | None:
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What the mapping seeds define, which the contract may only refer to."""
+
+    touch_types: frozenset[str]
+    seniorities: frozenset[str]
+    statuses: dict[str, tuple[str, str]]
+
+    @classmethod
+    def from_seeds(cls, seeds: Path) -> "_Vocabulary":
+        return cls(known_touch_types(seeds), known_seniorities(seeds), lead_status_stages(seeds))
+
+
+def _names(table: dict, field: str, where: str, errors: list[str],
+           lower: bool = True) -> tuple[str, ...]:
+    """A list of names, trimmed, without repeats; lowercased unless shown as spelled."""
+    values = table.get(field, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        errors.append(f"{where}: {field} must be a list of names")
+        return ()
+    return tuple(sorted({v.strip().lower() if lower else v.strip() for v in values}))
+
+
+def _parse_handoff(raw: dict, where: str, vocabulary: _Vocabulary,
+                   errors: list[str]) -> tuple[float | None, bool, tuple[str, ...]]:
+    handoff = raw.get("handoff", {})
+    sla_hours = _number(handoff, "sla_hours", f"{where} handoff", errors)
+    if sla_hours == 0:
+        errors.append(f"{where} handoff: sla_hours must be above 0")
+    business_hours = handoff.get("business_hours", False)
+    if not isinstance(business_hours, bool):
+        errors.append(f"{where} handoff: business_hours must be true or false")
+    # Spelled as in the CRM, for people to read; matched case-insensitively.
+    accepted = _names(handoff, "accepted_statuses", f"{where} handoff", errors, lower=False)
+    if not accepted:
+        errors.append(f"{where} handoff: accepted_statuses is missing (which Lead Status "
+                      "values mean sales accepted the lead)")
+    for status in accepted:
+        stage = vocabulary.statuses.get(status.lower(), (None, ""))[0]
+        if stage is None:
+            errors.append(f"{where} handoff: accepted_statuses names {status!r}, which "
+                          "seeds/lead_status_map.csv does not list")
+        elif stage in ("rejected", "recycled", "new"):
+            errors.append(f"{where} handoff: accepted_statuses names {status!r}, which "
+                          f"seeds/lead_status_map.csv maps to {stage!r}")
+    return sla_hours, bool(business_hours), accepted
+
+
+def _parse_reasons(raw: dict, where: str, vocabulary: _Vocabulary,
+                   errors: list[str]) -> dict[str, str]:
+    reasons = raw.get("rejection_reasons", {})
+    if not reasons:
+        errors.append(f"{where}: rejection_reasons is missing")
+    cleaned = {code.strip().lower(): str(text) for code, text in reasons.items()}
+    used = sorted({reason for _, reason in vocabulary.statuses.values() if reason})
+    for code in used:
+        if code not in cleaned:
+            errors.append(f"{where} rejection_reasons: reason code {code!r} used by "
+                          "seeds/lead_status_map.csv is not declared")
+    return cleaned
+
+
+def _parse_version(raw: dict, index: int, vocabulary: _Vocabulary,
+                   errors: list[str]) -> DefinitionVersion | None:
     name = raw.get("version")
     where = f"version {name!r}" if name else f"version #{index + 1}"
     if not name:
@@ -107,34 +190,53 @@ def _parse_version(raw: dict, index: int, touch_types: frozenset[str],
     if None not in bounds.values() and bounds["min_employees"] > bounds["max_employees"]:
         errors.append(f"{where} fit: min_employees {bounds['min_employees']} is above "
                       f"max_employees {bounds['max_employees']}")
-    fit_values = {}
-    for field, criterion in FIT_LISTS.items():
-        values = fit.get(field, [])
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            errors.append(f"{where} fit: {field} must be a list of names")
-            continue
-        fit_values[criterion] = tuple(sorted({v.strip().lower() for v in values}))
-    for unknown in sorted(set(fit_values.get("seniority", ())) - seniorities):
+    lists = {name_: _names(fit, field, f"{where} fit", errors)
+             for field, name_ in FIT_LISTS.items()}
+    for unknown in sorted(set(lists["seniority"]) - vocabulary.seniorities):
         errors.append(f"{where} fit: seniorities names unknown seniority {unknown!r} "
-                      f"(known: {', '.join(sorted(seniorities))})")
+                      f"(known: {', '.join(sorted(vocabulary.seniorities))})")
 
     points = raw.get("points", {})
     if not points:
         errors.append(f"{where}: points is missing")
+    known = ", ".join(sorted(vocabulary.touch_types))
     for touch_type in sorted(points):
-        if touch_type not in touch_types:
-            errors.append(f"{where} points: unknown touch type {touch_type!r} "
-                          f"(known: {', '.join(sorted(touch_types))})")
+        if touch_type not in vocabulary.touch_types:
+            errors.append(f"{where} points: unknown touch type {touch_type!r} (known: {known})")
         _number(points, touch_type, f"{where} points", errors)
-    if not name or effective_from is None or threshold is None or window is None:
+
+    srl = raw.get("srl", {})
+    srl_min_score = _number(srl, "min_score", f"{where} srl", errors, required=False)
+    if None not in (srl_min_score, threshold) and srl_min_score < threshold:
+        errors.append(f"{where} srl: min_score {srl_min_score} is below the mql_threshold "
+                      f"{threshold} (a sales-ready lead is an MQL first)")
+    lists["srl_intent_touch_type"] = _names(srl, "intent_touch_types", f"{where} srl", errors)
+    for touch_type in lists["srl_intent_touch_type"]:
+        if touch_type not in vocabulary.touch_types:
+            errors.append(f"{where} srl: unknown touch type {touch_type!r} in "
+                          f"intent_touch_types (known: {known})")
+    sla_hours, business_hours, lists["accepted_status"] = _parse_handoff(
+        raw, where, vocabulary, errors)
+    reasons = _parse_reasons(raw, where, vocabulary, errors)
+    days = {}
+    for table, field, smallest in DAY_SETTINGS:
+        value = _number(raw.get(table, {}), field, f"{where} {table}", errors, whole=True)
+        if value is not None and value < smallest:
+            errors.append(f"{where} {table}: {field} must be at least {smallest}")
+        days[field] = value
+    if (not name or effective_from is None or threshold is None or window is None
+            or sla_hours is None or None in days.values()):
         return None
     return DefinitionVersion(
         version=str(name), effective_from=effective_from,
         agreed_by_marketing=agreed["marketing"], agreed_by_sales=agreed["sales"],
         mql_threshold=float(threshold), scoring_window_days=int(window),
         min_employees=bounds["min_employees"], max_employees=bounds["max_employees"],
-        fit_values=fit_values,
+        lists=lists,
         points={k: float(v) for k, v in points.items() if isinstance(v, (int, float))},
+        srl_min_score=float(threshold if srl_min_score is None else srl_min_score),
+        sla_hours=float(sla_hours), sla_business_hours=business_hours,
+        rejection_reasons=reasons, days=days,
     )
 
 
@@ -149,10 +251,10 @@ def parse_contract(text: str, *, seeds: Path = SEEDS_DIR,
     if not raw_versions:
         raise ContractError(f"{source}: no [[version]] defined")
     errors: list[str] = []
-    touch_types, seniorities = known_touch_types(seeds), known_seniorities(seeds)
+    vocabulary = _Vocabulary.from_seeds(seeds)
     versions = [
         parsed for index, raw in enumerate(raw_versions)
-        if (parsed := _parse_version(raw, index, touch_types, seniorities, errors))
+        if (parsed := _parse_version(raw, index, vocabulary, errors))
     ]
     names = [v.version for v in versions]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
@@ -185,27 +287,41 @@ def write_contract_tables(con: duckdb.DuckDBPyConnection,
                 version varchar primary key, effective_from timestamp not null,
                 effective_to timestamp, mql_threshold double not null,
                 scoring_window_days integer not null, min_employees bigint,
-                max_employees bigint, agreed_by_marketing varchar not null,
-                agreed_by_sales varchar not null, is_current boolean not null)""")
+                max_employees bigint, srl_min_score double not null,
+                sla_hours double not null, sla_business_hours boolean not null,
+                disposition_days integer not null, stalled_days integer not null,
+                cooldown_days integer not null, nurture_window_days integer not null,
+                agreed_by_marketing varchar not null, agreed_by_sales varchar not null,
+                is_current boolean not null)""")
         con.execute("""create or replace table contract.lead_definition_points (
                 version varchar not null, touch_type varchar not null, points double not null)""")
-        con.execute("""create or replace table contract.lead_definition_fit_values (
-                version varchar not null, criterion varchar not null, value varchar not null)""")
+        con.execute("""create or replace table contract.lead_definition_values (
+                version varchar not null, list_name varchar not null, value varchar not null)""")
+        con.execute("""create or replace table contract.lead_definition_reasons (
+                version varchar not null, reason_code varchar not null,
+                description varchar not null)""")
         for v, end in zip(versions, ends):
             con.execute(
                 "insert into contract.lead_definition_versions values "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [v.version, v.effective_from, end, v.mql_threshold, v.scoring_window_days,
-                 v.min_employees, v.max_employees, v.agreed_by_marketing, v.agreed_by_sales,
-                 end is None])
-            if v.points:
-                con.executemany("insert into contract.lead_definition_points values (?, ?, ?)",
-                                [[v.version, t, p] for t, p in sorted(v.points.items())])
-            fit_rows = [[v.version, c, value] for c, values in v.fit_values.items()
-                        for value in values]
-            if fit_rows:
-                con.executemany(
-                    "insert into contract.lead_definition_fit_values values (?, ?, ?)", fit_rows)
+                 v.min_employees, v.max_employees, v.srl_min_score, v.sla_hours,
+                 v.sla_business_hours, v.days["disposition_days"], v.days["stalled_days"],
+                 v.days["cooldown_days"], v.days["nurture_window_days"],
+                 v.agreed_by_marketing, v.agreed_by_sales, end is None])
+            rows = {
+                "lead_definition_points": [[v.version, t, p] for t, p in sorted(v.points.items())],
+                "lead_definition_values": [[v.version, name, value]
+                                           for name, values in sorted(v.lists.items())
+                                           for value in values],
+                "lead_definition_reasons": [[v.version, code, text]
+                                            for code, text in sorted(v.rejection_reasons.items())],
+            }
+            for table, values in rows.items():
+                if values:
+                    placeholders = ", ".join("?" * len(values[0]))
+                    con.executemany(f"insert into contract.{table} values ({placeholders})",
+                                    values)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

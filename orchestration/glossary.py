@@ -48,27 +48,53 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _listed(values: tuple[str, ...], empty: str = "any") -> str:
+    return ", ".join(values) if values else empty
+
+
 def _version_section(version: DefinitionVersion, end: str) -> str:
-    fit = [["employees", f"at least {version.min_employees}" if version.min_employees is not None
-            else "any", f"at most {version.max_employees}" if version.max_employees is not None
-            else "no upper bound"]]
-    labels = {"industry_excluded": "industry is not", "country": "country is one of",
+    low, high = version.min_employees, version.max_employees
+    employees = (f"{low if low is not None else 0} to {high}" if high is not None
+                 else f"at least {low}" if low is not None else "any")
+    labels = {"industry_excluded": "industry is none of", "country": "country is one of",
               "seniority": "title seniority is one of"}
-    for criterion in FIT_LISTS.values():
-        values = version.fit_values.get(criterion, ())
-        fit.append([labels[criterion], ", ".join(values) if values else "any", ""])
+    fit = [["employees", employees]] + [
+        [labels[name], _listed(version.lists[name])] for name in FIT_LISTS.values()]
     points = [[touch, f"{p:g}"] for touch, p in sorted(version.points.items(),
                                                        key=lambda item: (-item[1], item[0]))]
+    days = version.days
+    intent = version.lists["srl_intent_touch_type"]
+    rules = [
+        ["MQL", f"passes every fit criterion, and the points of its touches in the "
+                f"{version.scoring_window_days} days up to a touch reach "
+                f"{version.mql_threshold:g}; that touch is the MQL moment"],
+        ["Sales-ready lead (SRL), the handoff",
+         f"an MQL whose points reach {version.srl_min_score:g}"
+         + (f" with at least one {_listed(intent)} touch in the window" if intent else "")
+         + "; the moment it first qualifies is the handoff to sales"],
+        ["Handoff SLA", f"first sales touch within {version.sla_hours:g} "
+                        + ("business hours (Mon-Fri 09:00-18:00)" if version.sla_business_hours
+                           else "hours")],
+        ["Accepted", "Lead Status changes to one of: "
+                     + _listed(version.lists["accepted_status"])],
+        ["Ignored", f"no acceptance or rejection within {days['disposition_days']} days of "
+                    "the handoff"],
+        ["Stalled", f"accepted, then no sales touch for {days['stalled_days']} days: back to "
+                    "nurture"],
+        ["Cool-down", f"{days['cooldown_days']} days after a rejection or recycle before a "
+                      "new handoff"],
+        ["Nurture window", f"a lead in nurture with no touch for "
+                           f"{days['nurture_window_days']} days is at risk"],
+    ]
+    reasons = [[code, text] for code, text in sorted(version.rejection_reasons.items())]
     return (
         f"## Version {version.version}\n\n"
         f"In effect from {version.effective_from:%Y-%m-%d} {end}. Agreed for marketing by "
         f"{version.agreed_by_marketing}; for sales by {version.agreed_by_sales}.\n\n"
-        f"**MQL rule**: the lead passes every fit criterion, and the points of its touches in "
-        f"the {version.scoring_window_days} days up to a touch reach "
-        f"**{version.mql_threshold:g}**. That touch is the MQL moment and the handoff to "
-        "sales.\n\n### Fit\n"
-        + _table(["criterion", "rule", ""], fit)
+        + _table(["rule", "agreed as"], rules)
+        + "\n### Fit\n" + _table(["criterion", "rule"], fit)
         + "\n### Points per touch\n" + _table(["touch type", "points"], points)
+        + "\n### Rejection reason codes\n" + _table(["code", "meaning"], reasons)
     )
 
 
@@ -81,11 +107,11 @@ def render_glossary(contract: Path = CONTRACT_FILE, seeds: Path = SEEDS_DIR) -> 
         "`alignment glossary`; do not edit by hand (a test fails when it is stale).\n\n"
         "## Funnel stages\n" + STAGES,
         "## Versions\n" + _table(
-            ["version", "effective from", "MQL threshold", "window (days)", "marketing",
-             "sales"],
+            ["version", "effective from", "MQL threshold", "window (days)", "SLA (hours)",
+             "marketing", "sales"],
             [[v.version, f"{v.effective_from:%Y-%m-%d}", f"{v.mql_threshold:g}",
-              str(v.scoring_window_days), v.agreed_by_marketing, v.agreed_by_sales]
-             for v in versions]),
+              str(v.scoring_window_days), f"{v.sla_hours:g}", v.agreed_by_marketing,
+              v.agreed_by_sales] for v in versions]),
     ]
     parts += [_version_section(v, end) for v, end in reversed(list(zip(versions, ends)))]
     parts.append("## Mappings of each company's picklists (seeds/)\n")

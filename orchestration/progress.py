@@ -30,8 +30,8 @@ class _ProgressHandler(logging.Handler):
             if not check.passed:
                 print(f"{elapsed}  check failed  {check.asset_key.to_user_string()}: "
                       f"{check.check_name}", file=sys.stderr, flush=True)
-        elif event.event_type_value == "STEP_START":
-            print(f"{elapsed}  start  {event.step_key}", file=sys.stderr, flush=True)
+        elif event.event_type_value == "STEP_FAILURE":
+            print(f"{elapsed}  FAILED {event.step_key}", file=sys.stderr, flush=True)
 
 
 @dg.logger(description="One line per built asset and failed check, on stderr.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import redirect_stdout
 from dataclasses import dataclass
 
 import dagster as dg
@@ -16,6 +17,7 @@ class RefreshOutcome:
     run_id: str
     failures: tuple[str, ...]  # "<step>: <why>"
     failed_checks: tuple[str, ...]  # "<asset>: <check>" of dbt tests that failed
+    log: str  # dbt's full output of this run
 
 
 def _failure_text(event: dg.DagsterEvent) -> str:
@@ -33,8 +35,14 @@ def run_refresh(home: Home, *, tags: dict[str, str] | None = None) -> RefreshOut
 
     defs = build_definitions(home, loggers={"progress": progress_logger})
     job = defs.resolve_job_def("refresh")
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
+    log = home.root / "logs" / "refresh.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
+    with (dg.DagsterInstance.ephemeral() as instance, log.open("w", encoding="utf-8") as out,
+          redirect_stdout(out)):
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, tags=tags,
+            run_config={"loggers": {"progress": {}}})
         failures = tuple(
             f"{event.step_key}: {_failure_text(event)}"
             for event in result.all_events
@@ -47,4 +55,4 @@ def run_refresh(home: Home, *, tags: dict[str, str] | None = None) -> RefreshOut
             if event.event_type_value == "ASSET_CHECK_EVALUATION"
             and not event.event_specific_data.passed
         )
-        return RefreshOutcome(result.success, result.run_id, failures, failed_checks)
+        return RefreshOutcome(result.success, result.run_id, failures, failed_checks, str(log))

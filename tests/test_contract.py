@@ -22,6 +22,26 @@ scoring_window_days = 90
 min_employees = 20
 industries_excluded = [" Education "]
 seniorities = ["vp", "director"]
+[version.srl]
+min_score = 60
+intent_touch_types = ["demo_request"]
+[version.handoff]
+sla_hours = 24
+disposition_days = 14
+accepted_statuses = ["Working - Contacted", "Accepted"]
+[version.rejection_reasons]
+no_budget = "No budget"
+not_a_fit = "Not a fit"
+bad_contact_data = "Bad data"
+no_response = "No response"
+competitor = "Competitor"
+duplicate = "Duplicate"
+unqualified = "Unqualified"
+other = "Other"
+[version.recycle]
+stalled_days = 30
+cooldown_days = 30
+nurture_window_days = 180
 [version.points]
 form_submission = 10
 demo_request = 40
@@ -33,6 +53,23 @@ agreed_by_marketing = "M. Petrova"
 agreed_by_sales = "A. New"
 mql_threshold = 60
 scoring_window_days = 60
+[version.handoff]
+sla_hours = 24
+disposition_days = 14
+accepted_statuses = ["Working - Contacted", "Accepted"]
+[version.rejection_reasons]
+no_budget = "No budget"
+not_a_fit = "Not a fit"
+bad_contact_data = "Bad data"
+no_response = "No response"
+competitor = "Competitor"
+duplicate = "Duplicate"
+unqualified = "Unqualified"
+other = "Other"
+[version.recycle]
+stalled_days = 30
+cooldown_days = 30
+nurture_window_days = 180
 [version.points]
 form_submission = 15
 """
@@ -47,9 +84,15 @@ def test_the_shipped_contract_is_valid():
 def test_versions_parse_in_order_with_normalized_fit_values():
     v1, v2 = parse_contract(VALID)
     assert (v1.version, v1.effective_from, v1.mql_threshold) == ("v1", dt.datetime(2024, 1, 1), 50)
-    assert v1.fit_values == {"industry_excluded": ("education",), "country": (),
-                             "seniority": ("director", "vp")}
+    assert v1.lists == {"industry_excluded": ("education",), "country": (),
+                        "seniority": ("director", "vp"), "srl_intent_touch_type": ("demo_request",),
+                        "accepted_status": ("Accepted", "Working - Contacted")}
+    assert (v1.srl_min_score, v1.sla_hours, v1.sla_business_hours) == (60, 24, False)
+    assert v1.days == {"disposition_days": 14, "stalled_days": 30, "cooldown_days": 30,
+                       "nurture_window_days": 180}
     assert (v2.version, v2.scoring_window_days, v2.points) == ("v2", 60, {"form_submission": 15})
+    # Without an [srl] table a sales-ready lead is an MQL.
+    assert v2.srl_min_score == 60
 
 
 @pytest.mark.parametrize(
@@ -70,6 +113,22 @@ def test_versions_parse_in_order_with_normalized_fit_values():
         (('agreed_by_sales = "A. New"', ""), "version 'v2': agreed_by_sales is missing"),
         (("min_employees = 20", "min_employees = 20\nmax_employees = 10"),
          "version 'v1' fit: min_employees 20 is above max_employees 10"),
+        (("min_score = 60", "min_score = 40"),
+         "version 'v1' srl: min_score 40 is below the mql_threshold 50"),
+        (('intent_touch_types = ["demo_request"]', 'intent_touch_types = ["demo"]'),
+         "version 'v1' srl: unknown touch type 'demo' in intent_touch_types"),
+        (('no_budget = "No budget"\n', ""),
+         "version 'v1' rejection_reasons: reason code 'no_budget' used by "
+         "seeds/lead_status_map.csv is not declared"),
+        (('accepted_statuses = ["Working - Contacted", "Accepted"]',
+          'accepted_statuses = ["Working"]'),
+         "version 'v1' handoff: accepted_statuses names 'Working', which "
+         "seeds/lead_status_map.csv does not list"),
+        (('accepted_statuses = ["Working - Contacted", "Accepted"]',
+          'accepted_statuses = ["Rejected - No Budget"]'),
+         "version 'v1' handoff: accepted_statuses names 'Rejected - No Budget', which "
+         "seeds/lead_status_map.csv maps to 'rejected'"),
+        (("sla_hours = 24", "sla_hours = 0"), "version 'v1' handoff: sla_hours must be above 0"),
     ],
 )
 def test_an_invalid_contract_is_rejected_naming_version_and_field(edit, message):

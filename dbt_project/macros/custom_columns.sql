@@ -23,3 +23,24 @@
         {{ prefix }}{{ adapter.quote(name) }},
     {%- endfor -%}
 {%- endmacro %}
+
+{#- The columns of `wanted` that `relation` has (case-insensitive), in the order wanted; a
+    wanted column it lacks is logged and skipped. Used for var('lead_custom_columns'). -#}
+{% macro existing_columns(relation, wanted) -%}
+    {%- if not execute or not wanted -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set present = {} -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do present.update({column.name | lower: column.name}) -%}
+    {%- endfor -%}
+    {%- set found = [] -%}
+    {%- for name in wanted -%}
+        {%- if name | lower in present -%}
+            {%- do found.append(present[name | lower]) -%}
+        {%- else -%}
+            {%- do log("alignment: column " ~ name ~ " is not in " ~ relation ~ "; skipped", info=True) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{%- endmacro %}

@@ -1,7 +1,5 @@
 """The agreed lead definitions, validated and landed before any dbt model runs."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.contract import load_contract, write_contract_tables

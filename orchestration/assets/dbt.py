@@ -1,16 +1,27 @@
 """The dbt project as Dagster assets: a streamed `dbt build`, dbt tests as asset checks."""
 
-from __future__ import annotations
-
+import os
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR
 from orchestration.resources import WarehouseResource
+
+# dagster-dbt runs `dbt` from PATH; `.venv/bin/alignment` may run without the venv activated.
+_VENV_BIN = str(Path(sys.executable).parent)
+if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -55,7 +66,9 @@ class AlignmentTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=ensure_manifest(),
     project=DBT_PROJECT,
-    dagster_dbt_translator=AlignmentTranslator(),
+    # The contract's tables are dbt sources landed by one asset, contract/lead_definitions.
+    dagster_dbt_translator=AlignmentTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)),
 )
 def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                   warehouse: WarehouseResource) -> Iterator[Any]:

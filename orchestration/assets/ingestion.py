@@ -1,7 +1,5 @@
 """One Dagster asset per landing object: new files into raw.<system>__<object>."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.ingest import load_object

@@ -1,0 +1,21 @@
+{#- Quoted, comma-separated SQL string literals: 'a', 'b'. -#}
+{% macro sql_values(values) -%}
+    {%- for value in values -%}
+        '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- HubSpot e-mail event types that are scoring touches (var email_event_touch_types keys,
+    upper case). -#}
+{% macro email_event_touch_types() -%}
+    {{ return(var('email_event_touch_types').keys() | map('upper') | list) }}
+{%- endmacro %}
+
+{#- The touch type of an e-mail event type, per var email_event_touch_types. -#}
+{% macro email_event_touch_type(event_type) -%}
+    case {{ event_type }}
+    {%- for type, touch_type in var('email_event_touch_types').items() %}
+        when '{{ type | upper }}' then '{{ touch_type }}'
+    {%- endfor %}
+    end
+{%- endmacro %}

@@ -1,0 +1,159 @@
+{#- One journey per person entering the funnel: every Salesforce lead that is not deleted, and
+    every HubSpot contact that matched no Salesforce lead or contact (a HubSpot-only inquiry).
+    Carries who the person is, where the lead came from and its fit attributes. -#}
+with
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+    where not is_deleted
+
+),
+
+hubspot_contacts as (
+
+    select * from {{ ref('int_hubspot_contacts_matched') }}
+
+),
+
+source_channel_map as (
+
+    select * from {{ ref('source_channel_map') }}
+
+),
+
+-- the HubSpot contact shown on a lead's journey when several match it: the strongest evidence,
+-- then the earliest created
+primary_hubspot_contacts as (
+
+    select
+        journey_id,
+        hubspot_contact_id,
+        analytics_source,
+        lifecycle_stage,
+        lifecycle_funnel_stage,
+        row_number() over (
+            partition by journey_id
+            order by
+                case match_method
+                    when 'salesforce_lead_id' then 1
+                    when 'salesforce_contact_id' then 2
+                    when 'email_lead' then 3
+                    else 4
+                end,
+                created_at,
+                hubspot_contact_id
+        ) as contact_rank
+    from hubspot_contacts
+    where journey_id is not null
+
+),
+
+lead_journeys as (
+
+    select
+        {{ dbt.concat(["'sf_lead:'", "leads.lead_id"]) }} as journey_id,
+        'salesforce_lead' as journey_type,
+        leads.lead_id,
+        primary_hubspot_contacts.hubspot_contact_id,
+        leads.email,
+        leads.created_at,
+        leads.owner_id,
+        case
+            when leads.lead_source is not null then 'salesforce'
+            when primary_hubspot_contacts.analytics_source is not null then 'hubspot'
+        end as source_system,
+        coalesce(leads.lead_source, primary_hubspot_contacts.analytics_source) as lead_source,
+        leads.company,
+        leads.title,
+        leads.industry,
+        leads.number_of_employees,
+        leads.country,
+        leads.status,
+        leads.is_converted,
+        leads.converted_date,
+        leads.converted_account_id as account_id,
+        leads.converted_contact_id as contact_id,
+        leads.converted_opportunity_id as opportunity_id,
+        primary_hubspot_contacts.lifecycle_stage as hubspot_lifecycle_stage,
+        primary_hubspot_contacts.lifecycle_funnel_stage as hubspot_lifecycle_funnel_stage
+    from leads
+    left join primary_hubspot_contacts
+        on {{ dbt.concat(["'sf_lead:'", "leads.lead_id"]) }} = primary_hubspot_contacts.journey_id
+            and primary_hubspot_contacts.contact_rank = 1
+
+),
+
+hubspot_journeys as (
+
+    select
+        journey_id,
+        'hubspot_contact' as journey_type,
+        cast(null as {{ dbt.type_string() }}) as lead_id,
+        hubspot_contact_id,
+        email,
+        created_at,
+        cast(null as {{ dbt.type_string() }}) as owner_id,
+        case when analytics_source is not null then 'hubspot' end as source_system,
+        analytics_source as lead_source,
+        company,
+        job_title as title,
+        cast(null as {{ dbt.type_string() }}) as industry,
+        cast(null as {{ dbt.type_bigint() }}) as number_of_employees,
+        cast(null as {{ dbt.type_string() }}) as country,
+        cast(null as {{ dbt.type_string() }}) as status,
+        false as is_converted,
+        cast(null as date) as converted_date,
+        cast(null as {{ dbt.type_string() }}) as account_id,
+        cast(null as {{ dbt.type_string() }}) as contact_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        lifecycle_stage as hubspot_lifecycle_stage,
+        lifecycle_funnel_stage as hubspot_lifecycle_funnel_stage
+    from hubspot_contacts
+    where match_method = 'unmatched'
+
+),
+
+journeys as (
+
+    select * from lead_journeys
+    union all
+    select * from hubspot_journeys
+
+),
+
+final as (
+
+    select
+        journeys.journey_id,
+        journeys.journey_type,
+        journeys.lead_id,
+        journeys.hubspot_contact_id,
+        journeys.email,
+        journeys.created_at,
+        journeys.owner_id,
+        journeys.source_system,
+        journeys.lead_source,
+        coalesce(source_channel_map.channel, 'unmapped') as channel,
+        coalesce(source_channel_map.sourced_by, 'unknown') as sourced_by,
+        journeys.company,
+        journeys.title,
+        journeys.industry,
+        journeys.number_of_employees,
+        journeys.country,
+        journeys.status,
+        journeys.is_converted,
+        journeys.converted_date,
+        journeys.account_id,
+        journeys.contact_id,
+        journeys.opportunity_id,
+        journeys.hubspot_lifecycle_stage,
+        journeys.hubspot_lifecycle_funnel_stage
+    from journeys
+    left join source_channel_map
+        on journeys.source_system = {{ picklist_key('source_channel_map.source_system') }}
+            and {{ picklist_key('journeys.lead_source') }} = {{ picklist_key('source_channel_map.source_value') }}
+
+)
+
+select * from final

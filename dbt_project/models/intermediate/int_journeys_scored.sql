@@ -1,0 +1,65 @@
+{#- Lead scoring per journey with touches: its touch counts, and the first touch at which it
+    qualified (int_touches_scored: fit passed and the window reached the threshold of the
+    version in effect): mql_at and the version that qualified it. Ties at one instant go to
+    the lowest touch_id. -#}
+with
+
+touches as (
+
+    select * from {{ ref('int_touches_unioned') }}
+
+),
+
+scored_touches as (
+
+    select * from {{ ref('int_touches_scored') }}
+
+),
+
+touch_summary as (
+
+    select
+        journey_id,
+        count(*) as touches,
+        min(touched_at) as first_touch_at,
+        max(touched_at) as last_touch_at
+    from touches
+    group by journey_id
+
+),
+
+ranked_qualifying as (
+
+    select
+        journey_id,
+        touch_id,
+        touched_at,
+        touch_type,
+        definition_version,
+        window_points,
+        row_number() over (partition by journey_id order by touched_at, touch_id) as qualifying_rank
+    from scored_touches
+    where is_qualifying
+
+),
+
+final as (
+
+    select
+        touch_summary.journey_id,
+        touch_summary.touches,
+        touch_summary.first_touch_at,
+        touch_summary.last_touch_at,
+        ranked_qualifying.touched_at as mql_at,
+        ranked_qualifying.definition_version,
+        ranked_qualifying.touch_id as mql_touch_id,
+        ranked_qualifying.touch_type as mql_touch_type,
+        ranked_qualifying.window_points as mql_score
+    from touch_summary
+    left join ranked_qualifying
+        on touch_summary.journey_id = ranked_qualifying.journey_id
+            and ranked_qualifying.qualifying_rank = 1
+
+)
+
+select * from final

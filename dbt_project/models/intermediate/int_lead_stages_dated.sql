@@ -1,0 +1,200 @@
+{#- When each lead reached each sales stage, from the Status changes in LeadHistory mapped
+    through lead_status_map: first accepted (SAL: accepted, qualified or converted), first
+    qualified (qualified or converted), first converted, first rejected before any acceptance
+    (sales turned the handoff down), first rejecting status after acceptance (disqualified:
+    closed without a deal), the reason of the first rejecting status, first recycled. A stage
+    that the current status shows but the history does not date (no history exported, or a
+    gap) is inferred: conversion at converted_date, any other stage at the lead's last
+    modification; stage_dates_inferred flags such leads. -#}
+with
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+    where not is_deleted
+
+),
+
+lead_history as (
+
+    select * from {{ ref('stg_salesforce__lead_history') }}
+
+),
+
+lead_status_map as (
+
+    select * from {{ ref('lead_status_map') }}
+
+),
+
+status_changes as (
+
+    select
+        lead_history.lead_id,
+        lead_history.changed_at,
+        lead_history.lead_history_id,
+        coalesce(lead_status_map.funnel_stage, 'unmapped') as funnel_stage,
+        lead_status_map.rejection_reason
+    from lead_history
+    left join lead_status_map
+        on {{ picklist_key('lead_history.new_value') }} = {{ picklist_key('lead_status_map.lead_status') }}
+    where lower(lead_history.field_name) = 'status'
+        and lead_history.changed_at is not null
+
+),
+
+history_dates as (
+
+    select
+        lead_id,
+        count(*) as status_changes,
+        min(case when funnel_stage in ('accepted', 'qualified', 'converted') then changed_at end) as accepted_at,
+        min(case when funnel_stage in ('qualified', 'converted') then changed_at end) as qualified_at,
+        min(case when funnel_stage = 'converted' then changed_at end) as converted_at,
+        min(case when funnel_stage = 'rejected' then changed_at end) as first_rejecting_at,
+        min(case when funnel_stage = 'recycled' then changed_at end) as recycled_at
+    from status_changes
+    group by lead_id
+
+),
+
+-- a rejecting status before the first acceptance rejects the handoff; one after it disqualifies
+rejections as (
+
+    select
+        status_changes.lead_id,
+        min(case
+            when history_dates.accepted_at is null or status_changes.changed_at < history_dates.accepted_at
+                then status_changes.changed_at
+        end) as rejected_at,
+        min(case
+            when status_changes.changed_at >= history_dates.accepted_at
+                then status_changes.changed_at
+        end) as disqualified_at
+    from status_changes
+    inner join history_dates
+        on status_changes.lead_id = history_dates.lead_id
+    where status_changes.funnel_stage = 'rejected'
+    group by status_changes.lead_id
+
+),
+
+first_rejections as (
+
+    select
+        lead_id,
+        rejection_reason,
+        row_number() over (partition by lead_id order by changed_at, lead_history_id) as rejection_rank
+    from status_changes
+    where funnel_stage = 'rejected'
+
+),
+
+current_status as (
+
+    select
+        leads.lead_id,
+        leads.status,
+        leads.is_converted,
+        cast(leads.converted_date as {{ dbt.type_timestamp() }}) as converted_date_at,
+        coalesce(leads.last_modified_at, leads.created_at) as status_seen_at,
+        case
+            when leads.is_converted then 'converted'
+            else coalesce(lead_status_map.funnel_stage, 'unmapped')
+        end as current_status_stage,
+        lead_status_map.rejection_reason as current_rejection_reason
+    from leads
+    left join lead_status_map
+        on {{ picklist_key('leads.status') }} = {{ picklist_key('lead_status_map.lead_status') }}
+
+),
+
+-- the date each stage would get from the current status alone
+inferred as (
+
+    select
+        lead_id,
+        status,
+        current_status_stage,
+        current_rejection_reason,
+        case
+            when current_status_stage = 'converted' then coalesce(converted_date_at, status_seen_at)
+            when current_status_stage in ('accepted', 'qualified') then status_seen_at
+        end as accepted_at,
+        case
+            when current_status_stage = 'converted' then coalesce(converted_date_at, status_seen_at)
+            when current_status_stage = 'qualified' then status_seen_at
+        end as qualified_at,
+        case
+            when current_status_stage = 'converted' then coalesce(converted_date_at, status_seen_at)
+        end as converted_at,
+        case when current_status_stage = 'rejected' then status_seen_at end as rejected_at,
+        case when current_status_stage = 'recycled' then status_seen_at end as recycled_at
+    from current_status
+
+),
+
+dated as (
+
+    select
+        inferred.lead_id,
+        inferred.status as current_status,
+        inferred.current_status_stage,
+        coalesce(history_dates.status_changes, 0) > 0 as has_status_history,
+        coalesce(history_dates.accepted_at, inferred.accepted_at) as accepted_at,
+        coalesce(history_dates.qualified_at, inferred.qualified_at) as qualified_at,
+        coalesce(history_dates.converted_at, inferred.converted_at) as converted_at,
+        rejections.rejected_at as history_rejected_at,
+        rejections.disqualified_at as history_disqualified_at,
+        -- the current status rejects but the history dates no rejection
+        case
+            when history_dates.first_rejecting_at is null then inferred.rejected_at
+        end as inferred_rejecting_at,
+        case
+            when history_dates.first_rejecting_at is not null then first_rejections.rejection_reason
+            else inferred.current_rejection_reason
+        end as rejection_reason,
+        coalesce(history_dates.recycled_at, inferred.recycled_at) as recycled_at,
+        (history_dates.accepted_at is null and inferred.accepted_at is not null)
+        or (history_dates.qualified_at is null and inferred.qualified_at is not null)
+        or (history_dates.converted_at is null and inferred.converted_at is not null)
+        or (history_dates.first_rejecting_at is null and inferred.rejected_at is not null)
+        or (history_dates.recycled_at is null and inferred.recycled_at is not null)
+            as stage_dates_inferred
+    from inferred
+    left join history_dates
+        on inferred.lead_id = history_dates.lead_id
+    left join rejections
+        on inferred.lead_id = rejections.lead_id
+    left join first_rejections
+        on inferred.lead_id = first_rejections.lead_id
+            and first_rejections.rejection_rank = 1
+
+),
+
+final as (
+
+    select
+        lead_id,
+        current_status,
+        current_status_stage,
+        has_status_history,
+        accepted_at,
+        qualified_at,
+        converted_at,
+        case
+            when history_rejected_at is not null then history_rejected_at
+            when accepted_at is null or inferred_rejecting_at < accepted_at then inferred_rejecting_at
+        end as rejected_at,
+        case
+            when history_disqualified_at is not null then history_disqualified_at
+            when inferred_rejecting_at >= accepted_at then inferred_rejecting_at
+        end as disqualified_at,
+        rejection_reason,
+        recycled_at,
+        stage_dates_inferred
+    from dated
+
+)
+
+select * from final

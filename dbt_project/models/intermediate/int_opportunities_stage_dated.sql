@@ -1,0 +1,64 @@
+{#- Each opportunity with its stage category (opportunity_stage_map) and when it was won or
+    lost: its close date (the sales convention: bookings count on the close date), else the
+    first OpportunityHistory change into a stage of that category. Won and lost follow
+    Salesforce's IsWon / IsClosed flags; the stage map only names stages. -#}
+with
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+
+),
+
+opportunity_history as (
+
+    select * from {{ ref('stg_salesforce__opportunity_history') }}
+
+),
+
+opportunity_stage_map as (
+
+    select * from {{ ref('opportunity_stage_map') }}
+
+),
+
+history_dates as (
+
+    select
+        opportunity_history.opportunity_id,
+        min(
+            case when opportunity_stage_map.stage_category = 'won' then opportunity_history.changed_at end
+        ) as first_won_at,
+        min(
+            case when opportunity_stage_map.stage_category = 'lost' then opportunity_history.changed_at end
+        ) as first_lost_at
+    from opportunity_history
+    inner join opportunity_stage_map
+        on {{ picklist_key('opportunity_history.stage_name') }} = {{ picklist_key('opportunity_stage_map.stage_name') }}
+    group by opportunity_history.opportunity_id
+
+),
+
+final as (
+
+    select
+        opportunities.opportunity_id,
+        coalesce(opportunity_stage_map.stage_category, 'unmapped') as stage_category,
+        opportunity_stage_map.stage_order,
+        case
+            when opportunities.is_won
+                then coalesce(cast(opportunities.close_date as {{ dbt.type_timestamp() }}), history_dates.first_won_at)
+        end as won_at,
+        case
+            when opportunities.is_closed and not opportunities.is_won
+                then coalesce(cast(opportunities.close_date as {{ dbt.type_timestamp() }}), history_dates.first_lost_at)
+        end as lost_at
+    from opportunities
+    left join opportunity_stage_map
+        on {{ picklist_key('opportunities.stage_name') }} = {{ picklist_key('opportunity_stage_map.stage_name') }}
+    left join history_dates
+        on opportunities.opportunity_id = history_dates.opportunity_id
+
+)
+
+select * from final

@@ -1,0 +1,184 @@
+{#- Touches judged by the lead definition in effect when they happened
+    (effective_from <= touched_at < effective_to), for journeys that can qualify under that
+    version: the points of the journey's touches in the version's scoring window
+    (touched_at - scoring_window_days <= t <= touched_at, the touch itself and touches at the
+    same instant included), priced with that version's points. A touch qualifies when the
+    window reaches the version's threshold.
+
+    A journey can qualify under a version when it passes the version's fit and its touches,
+    priced by the version, add up to the threshold at all; touches of other journeys are left
+    out (they can never qualify), which keeps the window small.
+
+    The window sums are linear, not a self-join: per journey and version, the touches and one
+    window-start marker per judged touch are ordered in time, a running sum is taken once, and
+    the window sum is the running sum at the touch minus the running sum at its marker (markers
+    sort before touches at the same instant, so the window start is inclusive). Portable SQL:
+    one cumulative window, any window length per version. -#}
+with
+
+touches as (
+
+    select * from {{ ref('int_touches_unioned') }}
+
+),
+
+versions as (
+
+    select * from {{ ref('stg_contract__lead_definition_versions') }}
+
+),
+
+points as (
+
+    select * from {{ ref('stg_contract__lead_definition_points') }}
+
+),
+
+fit as (
+
+    select * from {{ ref('int_journeys_fit_evaluated') }}
+
+),
+
+-- every touch priced by each version whose windows can reach it, from one window before the
+-- version's start to its end; is_judged: the version is the one in effect at the touch
+priced_touches as (
+
+    select
+        touches.touch_id,
+        touches.journey_id,
+        touches.touched_at,
+        touches.touch_type,
+        versions.definition_version,
+        versions.mql_threshold,
+        versions.scoring_window_days,
+        coalesce(points.points, 0) as points,
+        touches.touched_at >= versions.effective_from as is_judged
+    from touches
+    inner join versions
+        on
+            touches.touched_at
+            >= {{ dbt.dateadd('day', '-1 * versions.scoring_window_days', 'versions.effective_from') }}
+            and (touches.touched_at < versions.effective_to or versions.effective_to is null)
+    left join points
+        on versions.definition_version = points.definition_version
+            and touches.touch_type = points.touch_type
+
+),
+
+-- journeys that can qualify under a version: they pass its fit and have enough points in all
+candidates as (
+
+    select
+        totals.journey_id,
+        totals.definition_version
+    from (
+        select
+            journey_id,
+            definition_version,
+            max(mql_threshold) as mql_threshold,
+            sum(points) as total_points,
+            max(case when is_judged then 1 else 0 end) as has_judged_touch
+        from priced_touches
+        group by
+            journey_id,
+            definition_version
+    ) as totals
+    inner join fit
+        on totals.journey_id = fit.journey_id
+            and totals.definition_version = fit.definition_version
+    where fit.passes_fit
+        and totals.has_judged_touch = 1
+        and totals.total_points >= totals.mql_threshold
+
+),
+
+candidate_touches as (
+
+    select priced_touches.*
+    from priced_touches
+    inner join candidates
+        on priced_touches.journey_id = candidates.journey_id
+            and priced_touches.definition_version = candidates.definition_version
+
+),
+
+timeline as (
+
+    select
+        touch_id,
+        journey_id,
+        definition_version,
+        touched_at as ordered_at,
+        1 as row_kind,
+        is_judged,
+        points
+    from candidate_touches
+
+    union all
+
+    select
+        touch_id,
+        journey_id,
+        definition_version,
+        {{ dbt.dateadd('day', '-1 * scoring_window_days', 'touched_at') }} as ordered_at,
+        0 as row_kind,
+        is_judged,
+        0 as points
+    from candidate_touches
+    where is_judged
+
+),
+
+running_points as (
+
+    select
+        touch_id,
+        row_kind,
+        is_judged,
+        sum(points) over (
+            partition by journey_id, definition_version
+            order by ordered_at, row_kind
+            range between unbounded preceding and current row
+        ) as running_points
+    from timeline
+
+),
+
+-- running sum at the touch minus running sum at its window start
+window_points as (
+
+    select
+        touch_id,
+        -- numeric(28, 6) rounds away float noise of the running-sum difference, on every engine
+        cast(
+            sum(case when row_kind = 1 then running_points else -1 * running_points end)
+            as {{ dbt.type_numeric() }}
+        ) as window_points
+    from running_points
+    where is_judged
+    group by touch_id
+
+),
+
+final as (
+
+    select
+        candidate_touches.touch_id,
+        candidate_touches.journey_id,
+        candidate_touches.touched_at,
+        candidate_touches.touch_type,
+        candidate_touches.definition_version,
+        candidate_touches.mql_threshold,
+        candidate_touches.scoring_window_days,
+        candidate_touches.points,
+        window_points.window_points,
+        window_points.window_points >= candidate_touches.mql_threshold as is_qualifying
+    from candidate_touches
+    inner join window_points
+        on candidate_touches.touch_id = window_points.touch_id
+    where candidate_touches.is_judged
+
+)
+
+select * from final

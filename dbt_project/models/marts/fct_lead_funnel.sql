@@ -1,0 +1,202 @@
+{#- The funnel, one row per lead journey (a Salesforce lead, or a HubSpot-only inquiry):
+    when it reached each stage of the demand waterfall, who sourced it, and where it stands. -#}
+{%- set custom_columns = existing_columns(ref('stg_salesforce__leads'), var('lead_custom_columns', [])) -%}
+with
+
+journeys as (
+
+    select * from {{ ref('int_journeys_identified') }}
+
+),
+
+scores as (
+
+    select * from {{ ref('int_journeys_scored') }}
+
+),
+
+lead_stages as (
+
+    select * from {{ ref('int_lead_stages_dated') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+
+),
+
+opportunity_stages as (
+
+    select * from {{ ref('int_opportunities_stage_dated') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+joined as (
+
+    select
+        journeys.journey_id,
+        journeys.journey_type,
+        journeys.lead_id,
+        journeys.hubspot_contact_id,
+        journeys.account_id,
+        journeys.company,
+        journeys.created_at,
+        journeys.sourced_by,
+        journeys.channel,
+        journeys.lead_source,
+        journeys.owner_id,
+        journeys.hubspot_lifecycle_stage,
+        journeys.opportunity_id,
+        coalesce(scores.touches, 0) as touches,
+        scores.first_touch_at,
+        scores.mql_at as scored_mql_at,
+        scores.definition_version as scored_definition_version,
+        scores.mql_touch_type as scored_mql_touch_type,
+        scores.mql_score as scored_mql_score,
+        lead_stages.current_status,
+        lead_stages.current_status_stage,
+        lead_stages.accepted_at,
+        lead_stages.qualified_at,
+        lead_stages.converted_at,
+        lead_stages.rejected_at,
+        lead_stages.disqualified_at,
+        lead_stages.rejection_reason,
+        lead_stages.recycled_at,
+        coalesce(lead_stages.stage_dates_inferred, false) as stage_dates_inferred,
+        opportunities.created_at as opportunity_created_at,
+        opportunities.amount,
+        opportunity_stages.won_at,
+        opportunity_stages.lost_at,
+        journeys.opportunity_id is not null and opportunities.opportunity_id is null as is_opportunity_missing,
+        journeys.account_id is not null and accounts.account_id is null as is_account_missing
+    from journeys
+    left join scores
+        on journeys.journey_id = scores.journey_id
+    left join lead_stages
+        on journeys.lead_id = lead_stages.lead_id
+    left join opportunities
+        on journeys.opportunity_id = opportunities.opportunity_id
+    left join opportunity_stages
+        on journeys.opportunity_id = opportunity_stages.opportunity_id
+    left join accounts
+        on journeys.account_id = accounts.account_id
+
+),
+
+-- SQL: sales confirmed the need (qualified status, conversion or an opportunity)
+sql_dated as (
+
+    select
+        *,
+        {{ least_not_null(['qualified_at', 'converted_at', 'opportunity_created_at']) }} as sql_at
+    from joined
+
+),
+
+-- SAL: sales accepted the lead; a lead sales qualified was accepted no later than that
+sal_dated as (
+
+    select
+        *,
+        {{ least_not_null(['accepted_at', 'sql_at']) }} as sal_at
+    from sql_dated
+
+),
+
+-- MQL: the handoff; a score crossed after sales already accepted the lead hands nothing over
+mql_dated as (
+
+    select
+        *,
+        case
+            when scored_mql_at is not null and (sal_at is null or scored_mql_at <= sal_at)
+                then scored_mql_at
+        end as mql_at
+    from sal_dated
+
+),
+
+-- the custom lead columns of var lead_custom_columns; none listed: no rows to join
+custom_lead_columns as (
+
+    select
+        lead_id{% for column in custom_columns %},
+        {{ adapter.quote(column) }}{% endfor %}
+    from leads
+    where {{ 'true' if custom_columns else '1 = 0' }}
+
+),
+
+final as (
+
+    select
+        mql_dated.journey_id,
+        mql_dated.journey_type,
+        mql_dated.lead_id,
+        mql_dated.hubspot_contact_id,
+        mql_dated.account_id,
+        mql_dated.company,
+        mql_dated.created_at,
+        mql_dated.sourced_by,
+        mql_dated.channel,
+        mql_dated.lead_source,
+        mql_dated.owner_id,
+        mql_dated.current_status,
+        mql_dated.hubspot_lifecycle_stage,
+        mql_dated.touches,
+        mql_dated.first_touch_at,
+        mql_dated.mql_at,
+        case when mql_dated.mql_at is not null then mql_dated.scored_definition_version end as definition_version,
+        case when mql_dated.mql_at is not null then mql_dated.scored_mql_touch_type end as mql_touch_type,
+        case when mql_dated.mql_at is not null then mql_dated.scored_mql_score end as mql_score,
+        mql_dated.sal_at,
+        mql_dated.rejected_at,
+        mql_dated.disqualified_at,
+        mql_dated.rejection_reason,
+        mql_dated.recycled_at,
+        mql_dated.sql_at,
+        mql_dated.opportunity_id,
+        mql_dated.opportunity_created_at,
+        mql_dated.won_at,
+        mql_dated.lost_at,
+        mql_dated.amount,
+        case
+            when mql_dated.won_at is not null then 'won'
+            when mql_dated.lost_at is not null then 'lost'
+            when mql_dated.opportunity_id is not null then 'opportunity'
+            -- rejected the handoff, or disqualified after acceptance: closed without a deal
+            when mql_dated.current_status_stage = 'rejected' then 'rejected'
+            when mql_dated.current_status_stage = 'recycled' then 'recycled'
+            when mql_dated.sql_at is not null then 'sql'
+            when mql_dated.sal_at is not null then 'sal'
+            when mql_dated.mql_at is not null then 'mql'
+            else 'inquiry'
+        end as current_stage,
+        mql_dated.mql_at is not null as is_handed_over,
+        mql_dated.sal_at is not null as is_accepted,
+        mql_dated.stage_dates_inferred,
+        mql_dated.is_account_missing,
+        mql_dated.is_opportunity_missing,
+        mql_dated.scored_mql_at{% for column in custom_columns %},
+        custom_lead_columns.{{ adapter.quote(column) }}{% endfor %}
+    from mql_dated
+    left join custom_lead_columns
+        on mql_dated.lead_id = custom_lead_columns.lead_id
+
+)
+
+select * from final

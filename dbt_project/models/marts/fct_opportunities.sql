@@ -1,0 +1,103 @@
+{#- One row per opportunity: its account, stage, amount, dates and outcome, and the lead
+    journey it came from when a lead was converted into it. -#}
+with
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+
+),
+
+opportunity_stages as (
+
+    select * from {{ ref('int_opportunities_stage_dated') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+journeys as (
+
+    select * from {{ ref('int_journeys_identified') }}
+
+),
+
+contact_roles as (
+
+    select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
+
+),
+
+-- the lead converted into the opportunity; the earliest conversion when several were
+source_journeys as (
+
+    select
+        opportunity_id,
+        journey_id,
+        lead_id,
+        row_number() over (
+            partition by opportunity_id
+            order by converted_date, created_at, lead_id
+        ) as journey_rank
+    from journeys
+    where opportunity_id is not null
+
+),
+
+primary_contacts as (
+
+    select
+        opportunity_id,
+        contact_id,
+        row_number() over (
+            partition by opportunity_id
+            order by case when is_primary then 0 else 1 end, opportunity_contact_role_id
+        ) as contact_rank
+    from contact_roles
+    where contact_id is not null
+
+),
+
+final as (
+
+    select
+        opportunities.opportunity_id,
+        opportunities.opportunity_name,
+        opportunities.opportunity_type,
+        opportunities.account_id,
+        opportunities.owner_id,
+        opportunities.stage_name,
+        opportunity_stages.stage_category,
+        opportunities.amount,
+        opportunities.currency_iso_code,
+        opportunities.created_at,
+        opportunities.close_date,
+        opportunity_stages.won_at,
+        opportunity_stages.lost_at,
+        opportunities.is_closed,
+        opportunities.is_won,
+        opportunities.lead_source,
+        opportunities.campaign_id,
+        source_journeys.journey_id,
+        source_journeys.lead_id,
+        primary_contacts.contact_id as primary_contact_id,
+        opportunities.account_id is not null and accounts.account_id is null as is_account_missing
+    from opportunities
+    inner join opportunity_stages
+        on opportunities.opportunity_id = opportunity_stages.opportunity_id
+    left join accounts
+        on opportunities.account_id = accounts.account_id
+    left join source_journeys
+        on opportunities.opportunity_id = source_journeys.opportunity_id
+            and source_journeys.journey_rank = 1
+    left join primary_contacts
+        on opportunities.opportunity_id = primary_contacts.opportunity_id
+            and primary_contacts.contact_rank = 1
+
+)
+
+select * from final

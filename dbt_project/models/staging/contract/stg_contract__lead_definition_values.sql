@@ -1,0 +1,18 @@
+with source as (
+
+    select * from {{ source('contract', 'lead_definition_values') }}
+
+),
+
+final as (
+
+    select
+        {{ clean_text('version') }} as definition_version,
+        {{ clean_text('list_name') }} as list_name,
+        {{ picklist_key('value') }} as list_value
+    from source
+    where value is not null
+
+)
+
+select * from final

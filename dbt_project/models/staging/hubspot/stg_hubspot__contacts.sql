@@ -1,0 +1,47 @@
+{#- A table, not a view: its volume grows with the leads and several models and tests read it;
+    as a view each reader would redo the dedupe over the whole raw table. -#}
+{{ config(materialized='table') }}
+
+with source as (
+
+    select * from {{ source('hubspot', 'contacts') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['lastmodifieddate']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as hubspot_contact_id,
+        {{ clean_email('email') }} as email,
+        {{ clean_text('firstname') }} as first_name,
+        {{ clean_text('lastname') }} as last_name,
+        {{ clean_text('company') }} as company,
+        {{ clean_text('jobtitle') }} as job_title,
+        createdate as created_at,
+        lastmodifieddate as last_modified_at,
+        {{ clean_text('lifecyclestage') }} as lifecycle_stage,
+        {{ clean_text('hs_lead_status') }} as lead_status,
+        cast(hubspotscore as {{ type_double() }}) as hubspot_score,
+        {{ clean_text('hs_analytics_source') }} as analytics_source,
+        {{ clean_text('salesforceleadid') }} as salesforce_lead_id,
+        {{ clean_text('salesforcecontactid') }} as salesforce_contact_id,
+        hs_lifecyclestage_marketingqualifiedlead_date as became_mql_at,
+        hs_lifecyclestage_salesqualifiedlead_date as became_sql_at,
+        {{- render_custom_columns(source('hubspot', 'contacts')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+with source as (
+
+    select * from {{ source('salesforce', 'account') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as account_id,
+        {{ clean_text('name') }} as account_name,
+        {{ clean_text('industry') }} as industry,
+        cast(number_of_employees as {{ dbt.type_bigint() }}) as number_of_employees,
+        {{ clean_text('billing_country') }} as billing_country,
+        {{ clean_text('owner_id') }} as owner_id,
+        created_date as created_at,
+        {{- render_custom_columns(source('salesforce', 'account')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,39 @@
+{#- A table, not a view: its volume grows with the leads and several models and tests read it;
+    as a view each reader would redo the dedupe over the whole raw table. -#}
+{{ config(materialized='table') }}
+
+with source as (
+
+    select * from {{ source('salesforce', 'event') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as event_id,
+        {{ clean_text('who_id') }} as who_id,
+        {{ clean_text('what_id') }} as what_id,
+        {{ clean_text('owner_id') }} as owner_id,
+        created_date as created_at,
+        activity_date_time as activity_at,
+        {{ clean_text('subject') }} as subject,
+        {{ clean_text('event_subtype') }} as event_subtype,
+        {{- render_custom_columns(source('salesforce', 'event')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,37 @@
+{#- A table, not a view: its volume grows with the leads and several models and tests read it;
+    as a view each reader would redo the dedupe over the whole raw table. -#}
+{{ config(materialized='table') }}
+
+with source as (
+
+    select * from {{ source('salesforce', 'lead_history') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as lead_history_id,
+        {{ clean_text('lead_id') }} as lead_id,
+        created_date as changed_at,
+        {{ clean_text('field') }} as field_name,
+        {{ clean_text('old_value') }} as old_value,
+        {{ clean_text('new_value') }} as new_value,
+        {{- render_custom_columns(source('salesforce', 'lead_history')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

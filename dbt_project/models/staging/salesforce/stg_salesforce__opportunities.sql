@@ -1,0 +1,41 @@
+with source as (
+
+    select * from {{ source('salesforce', 'opportunity') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as opportunity_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('owner_id') }} as owner_id,
+        {{ clean_text('name') }} as opportunity_name,
+        {{ clean_text('type') }} as opportunity_type,
+        created_date as created_at,
+        cast(close_date as date) as close_date,
+        {{ clean_text('stage_name') }} as stage_name,
+        cast(amount as {{ type_double() }}) as amount,
+        {{ clean_text('currency_iso_code') }} as currency_iso_code,
+        coalesce(is_closed, false) as is_closed,
+        coalesce(is_won, false) as is_won,
+        {{ clean_text('lead_source') }} as lead_source,
+        {{ clean_text('campaign_id') }} as campaign_id,
+        {{- render_custom_columns(source('salesforce', 'opportunity')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

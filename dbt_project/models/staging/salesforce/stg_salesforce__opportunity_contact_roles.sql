@@ -1,0 +1,32 @@
+with source as (
+
+    select * from {{ source('salesforce', 'opportunity_contact_role') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as opportunity_contact_role_id,
+        {{ clean_text('opportunity_id') }} as opportunity_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('role') }} as contact_role,
+        coalesce(is_primary, false) as is_primary,
+        {{- render_custom_columns(source('salesforce', 'opportunity_contact_role')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

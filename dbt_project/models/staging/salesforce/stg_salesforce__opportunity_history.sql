@@ -1,0 +1,32 @@
+with source as (
+
+    select * from {{ source('salesforce', 'opportunity_history') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as opportunity_history_id,
+        {{ clean_text('opportunity_id') }} as opportunity_id,
+        created_date as changed_at,
+        {{ clean_text('stage_name') }} as stage_name,
+        cast(amount as {{ type_double() }}) as amount,
+        {{- render_custom_columns(source('salesforce', 'opportunity_history')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

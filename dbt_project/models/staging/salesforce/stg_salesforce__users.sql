@@ -1,0 +1,32 @@
+with source as (
+
+    select * from {{ source('salesforce', 'user') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
+    from source
+
+),
+
+final as (
+
+    select
+        {{ clean_text('id') }} as user_id,
+        {{ clean_text('name') }} as user_name,
+        {{ clean_text('title') }} as title,
+        {{ clean_text('department') }} as department,
+        coalesce(is_active, false) as is_active,
+        {{- render_custom_columns(source('salesforce', 'user')) }}
+        _load_id,
+        _loaded_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final
