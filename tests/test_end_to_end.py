@@ -1,0 +1,134 @@
+"""A real refresh (Dagster in-process, DuckDB, dbt build) on generated data, checked against
+the generator's ground truth."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from orchestration.cli import main
+from orchestration.demo import generate
+from orchestration.home import Home
+from orchestration.landing import OBJECTS
+from orchestration.refresh import run_refresh
+from orchestration.warehouse import connect
+
+LEADS = 2_000
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    """One generated company, refreshed once; every test here reads it."""
+    home = Home.resolve(tmp_path_factory.mktemp("home"))
+    previous = os.environ.get("ALIGNMENT_HOME")
+    truth = generate(home.root, leads=LEADS, seed=11)
+    outcome = run_refresh(home)
+    yield home, truth, outcome
+    if previous is None:
+        os.environ.pop("ALIGNMENT_HOME", None)
+    else:
+        os.environ["ALIGNMENT_HOME"] = previous
+
+
+def one(home: Home, sql: str):
+    with connect(home, read_only=True) as con:
+        return con.execute(sql).fetchone()
+
+
+def test_the_refresh_succeeds_with_every_dbt_test_passing(warehouse):
+    _, _, outcome = warehouse
+    assert outcome.success, outcome.failures
+    assert outcome.failed_checks == ()
+
+
+def test_every_landed_row_is_loaded_or_quarantined(warehouse):
+    home, truth, _ = warehouse
+    with connect(home, read_only=True) as con:
+        manifest = {obj: (read, quarantined) for obj, read, quarantined in con.execute(
+            "select object, sum(rows_read), sum(rows_quarantined) "
+            "from raw.load_manifest group by object").fetchall()}
+        unreconciled = con.execute("select count(*) from raw.load_manifest "
+                                   "where rows_read <> rows_loaded + rows_quarantined").fetchone()
+    tables = {f"{obj.system}/{obj.name}": obj.table for obj in OBJECTS}
+    assert {tables[obj]: counts for obj, counts in manifest.items()} == {
+        table: (count["rows"], count["malformed"]) for table, count in truth["counts"].items()}
+    assert unreconciled == (0,)
+
+
+def test_marketing_acceptance_rate_recovers_the_generator_knob(warehouse):
+    home, truth, _ = warehouse
+    handed_over, accepted = one(home, """
+        select count(*), count(*) filter (where is_accepted)
+        from marts.fct_lead_funnel
+        where sourced_by = 'marketing' and is_handed_over""")
+    funnel = truth["funnel"]
+    assert (handed_over, accepted) == (funnel["marketing_mql"],
+                                       funnel["marketing_mql_accepted"])
+    assert abs(accepted / handed_over - truth["knobs"]["acceptance_rate"]) <= 0.02
+
+
+def test_sales_sourced_share_of_accepted_leads_recovers_the_knob(warehouse):
+    home, truth, _ = warehouse
+    sales, accepted = one(home, """
+        select count(*) filter (where sourced_by = 'sales'), count(*)
+        from marts.fct_lead_funnel where sal_at is not null""")
+    assert sales == truth["funnel"]["sales_sourced_accepted"]
+    assert abs(sales / accepted - truth["knobs"]["sales_sourced_share"]) <= 0.02
+
+
+def test_one_journey_per_lead_and_per_hubspot_only_contact(warehouse):
+    home, truth, _ = warehouse
+    journeys, leads, hubspot_only = one(home, """
+        select count(*), count(lead_id), count(*) filter (where lead_id is null)
+        from marts.fct_lead_funnel""")
+    assert (leads, hubspot_only) == (truth["leads"]["total"],
+                                     truth["hubspot_only_contacts"]["count"])
+    assert journeys == leads + hubspot_only
+
+
+def test_orphans_are_kept_and_flagged(warehouse):
+    home, truth, _ = warehouse
+    orphans = truth["orphans"]["ids"]
+    assert one(home, "select list(opportunity_id) from marts.fct_opportunities "
+                     "where is_account_missing") == (orphans["opportunity_account_missing"],)
+    assert one(home, "select list(lead_id) from marts.fct_lead_funnel "
+                     "where is_opportunity_missing") == (
+        orphans["lead_converted_opportunity_missing"],)
+
+
+def test_the_monthly_mart_adds_up_to_the_lead_funnel(warehouse):
+    home, _, _ = warehouse
+    assert one(home, "select sum(leads), sum(mqls), sum(won) from marts.fct_funnel_monthly") \
+        == one(home, "select count(*), count(mql_at), count(won_at) from marts.fct_lead_funnel")
+
+
+def test_a_second_refresh_loads_nothing_and_changes_no_count(warehouse, capsys):
+    home, _, _ = warehouse
+    before = one(home, "select (select count(*) from raw.load_manifest), "
+                       "(select count(*) from raw.salesforce__lead), "
+                       "(select count(*) from marts.fct_lead_funnel)")
+
+    assert main(["refresh", "--home", str(home.root)]) == 0
+
+    assert one(home, "select (select count(*) from raw.load_manifest), "
+                     "(select count(*) from raw.salesforce__lead), "
+                     "(select count(*) from marts.fct_lead_funnel)") == before
+    assert "refresh done" in capsys.readouterr().out
+
+
+def test_a_broken_landing_file_fails_the_refresh_naming_asset_file_and_column(warehouse,
+                                                                              capsys):
+    home, _, _ = warehouse
+    broken = home.landing / "salesforce" / "Account" / "Account_zz_broken.csv"
+    broken.write_text("Id,Name\n001X,Broken Inc\n", encoding="utf-8")
+    try:
+        code = main(["refresh", "--home", str(home.root)])
+    finally:
+        broken.unlink()
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "failed: raw__salesforce__account:" in err
+    assert "Account_zz_broken.csv: required column 'industry' of salesforce/Account is missing" \
+        in err
