@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from orchestration.home import Home
 
@@ -27,7 +28,7 @@ def _refresh(args: argparse.Namespace, home: Home) -> int:
     from orchestration.refresh import run_refresh
 
     started = time.monotonic()
-    outcome = run_refresh(home)
+    outcome = run_refresh(home, restate=args.restate)
     seconds = time.monotonic() - started
     if not outcome.success:
         print(f"refresh FAILED after {seconds:.1f}s (run {outcome.run_id})", file=sys.stderr)
@@ -37,9 +38,24 @@ def _refresh(args: argparse.Namespace, home: Home) -> int:
             print(f"  failed dbt test: {check}", file=sys.stderr)
         print(f"  dbt's full output: {outcome.log}", file=sys.stderr)
         return 1
-    print(f"refresh done in {seconds:.1f}s: {home.warehouse}")
+    print(f"refresh done in {seconds:.1f}s: {home.warehouse}"
+          + (" (history restated under the current lead definition)" if args.restate else ""))
     for check in outcome.failed_checks:
         print(f"  warning, dbt test failed: {check}")
+    return 0
+
+
+def _whatif(args: argparse.Namespace, home: Home) -> int:
+    from orchestration.whatif import candidate_versions, format_table, run_whatif
+
+    started = time.monotonic()
+    versions = candidate_versions(args.set or [], args.contract)
+    label = str(args.contract) if args.contract else " ".join(args.set or []) or "no change"
+    report = run_whatif(home, versions, label)
+    print(f"what-if: {label} (version {versions[-1].version}), "
+          f"{time.monotonic() - started:.1f}s; the warehouse is unchanged")
+    print(format_table(report.rows))
+    print(f"written: {report.csv_path} and {report.json_path}")
     return 0
 
 
@@ -74,7 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     refresh = commands.add_parser("refresh", parents=[common],
                                   help="load new landing files and rebuild the marts")
+    refresh.add_argument("--restate", action="store_true",
+                         help="judge all history by the current lead definition")
     refresh.set_defaults(run=_refresh)
+
+    whatif = commands.add_parser("whatif", parents=[common],
+                                 help="funnel KPIs under a candidate contract, beside the current")
+    whatif.add_argument("--set", action="append", metavar="KEY=VALUE",
+                        help="edit the current version, e.g. mql_threshold=60 or "
+                             "points.webinar_attended=25 (repeatable)")
+    whatif.add_argument("--contract", type=Path, help="a whole candidate contract file")
+    whatif.set_defaults(run=_whatif)
 
     status = commands.add_parser("status", parents=[common],
                                  help="last loads, quarantine counts, mart row counts")
@@ -90,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args, Home.resolve(args.home))
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
         print(f"alignment {args.command}: {error}", file=sys.stderr)
         return 2
 

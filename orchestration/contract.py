@@ -240,13 +240,22 @@ def _parse_version(raw: dict, index: int, vocabulary: _Vocabulary,
     )
 
 
+def read_document(text: str, source: str = "lead_definitions.toml") -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ContractError(f"{source}: not valid TOML: {error}") from None
+
+
 def parse_contract(text: str, *, seeds: Path = SEEDS_DIR,
                    source: str = "lead_definitions.toml") -> list[DefinitionVersion]:
     """Parse and validate the contract text; raise ContractError listing every problem."""
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ContractError(f"{source}: not valid TOML: {error}") from None
+    return validate_document(read_document(text, source), seeds=seeds, source=source)
+
+
+def validate_document(document: dict, *, seeds: Path = SEEDS_DIR,
+                      source: str = "lead_definitions.toml") -> list[DefinitionVersion]:
+    """Validate a parsed contract; raise ContractError listing every problem."""
     raw_versions = document.get("version", [])
     if not raw_versions:
         raise ContractError(f"{source}: no [[version]] defined")

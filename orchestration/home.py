@@ -35,6 +35,11 @@ class Home:
         return self.root / "reports"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's artifacts of the last refresh (manifest.json: what the warehouse holds)."""
+        return self.root / "dbt_target"
+
+    @property
     def spill(self) -> Path:
         return self.root / "tmp"
 

@@ -28,10 +28,16 @@ def _failure_text(event: dg.DagsterEvent) -> str:
     return error.message.strip()
 
 
-def run_refresh(home: Home, *, tags: dict[str, str] | None = None) -> RefreshOutcome:
-    """Materialize every asset once: ingest, validate the contract, dbt build."""
+def run_refresh(home: Home, *, restate: bool = False) -> RefreshOutcome:
+    """Materialize every asset once: ingest, validate the contract, dbt build.
+
+    restate: judge all history by the current lead definition; the run carries the tag
+    alignment/restate=true and the funnel's rows say judged_by='current_version_restated'.
+    """
     home.export()
-    from orchestration.definitions import build_definitions  # after the home is exported
+    # Imported once the home is exported: the code location reads it on import.
+    from orchestration.assets.dbt import RESTATE_TAG
+    from orchestration.definitions import build_definitions
 
     defs = build_definitions(home, loggers={"progress": progress_logger})
     job = defs.resolve_job_def("refresh")
@@ -41,7 +47,8 @@ def run_refresh(home: Home, *, tags: dict[str, str] | None = None) -> RefreshOut
     with (dg.DagsterInstance.ephemeral() as instance, log.open("w", encoding="utf-8") as out,
           redirect_stdout(out)):
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags,
+            instance=instance, raise_on_error=False,
+            tags={RESTATE_TAG: "true"} if restate else None,
             run_config={"loggers": {"progress": {}}})
         failures = tuple(
             f"{event.step_key}: {_failure_text(event)}"

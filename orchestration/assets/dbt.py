@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: a streamed `dbt build`, dbt tests as asset checks."""
 
+import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -22,6 +23,9 @@ from orchestration.resources import WarehouseResource
 _VENV_BIN = str(Path(sys.executable).parent)
 if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
+
+# Run tag of `alignment refresh --restate`: judge all history by the current lead definition.
+RESTATE_TAG = "alignment/restate"
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -74,4 +78,10 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                   warehouse: WarehouseResource) -> Iterator[Any]:
     # dbt's profile reads the warehouse path from ALIGNMENT_HOME.
     warehouse.paths.export()
-    yield from dbt.cli(["build"], context=context).stream()
+    restate = context.run.tags.get(RESTATE_TAG) == "true"
+    args = ["build", "--vars", json.dumps({"restate": restate})]
+    if restate:
+        context.log.info("restating all history under the current lead definition")
+    # One target folder per home: partial parsing between runs, and `alignment whatif`
+    # defers to the manifest of the build that made the warehouse.
+    yield from dbt.cli(args, context=context, target_path=warehouse.paths.dbt_target).stream()
