@@ -8,7 +8,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.contract import lead_definitions
 from orchestration.assets.dbt import DBT_PROJECT, alignment_dbt
 from orchestration.assets.ingestion import INGESTION_ASSETS
-from orchestration.home import Home
+from orchestration.home import Home, contract_file
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import refresh_schedule
 from orchestration.sensors import landing_sensor
@@ -27,7 +27,7 @@ def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions
         schedules=[refresh_schedule(refresh_job)],
         sensors=[landing_sensor(refresh_job, home)],
         resources={
-            "warehouse": WarehouseResource(home=str(home.root)),
+            "warehouse": WarehouseResource(home=str(home.root), contract=str(contract_file())),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT),
         },
         loggers=loggers,

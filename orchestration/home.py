@@ -12,6 +12,12 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 CONTRACT_FILE = SEEDS_DIR / "lead_definitions.toml"
 
 
+def contract_file() -> Path:
+    """The lead definitions the warehouse is built from: $ALIGNMENT_CONTRACT, else the
+    project's seeds/lead_definitions.toml (a draft can be tried without editing the signed one)."""
+    return Path(os.environ.get("ALIGNMENT_CONTRACT") or CONTRACT_FILE)
+
+
 @dataclass(frozen=True)
 class Home:
     root: Path

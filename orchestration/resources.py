@@ -13,9 +13,11 @@ from orchestration.warehouse import connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The ALIGNMENT_HOME folder: landing files in, warehouse.duckdb out."""
+    """The ALIGNMENT_HOME folder (landing files in, warehouse.duckdb out) and the signed lead
+    definitions the funnel is built from."""
 
     home: str
+    contract: str
 
     @property
     def paths(self) -> Home:

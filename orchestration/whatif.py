@@ -24,7 +24,7 @@ from orchestration.contract import (
     validate_document,
     write_contract_tables,
 )
-from orchestration.home import CONTRACT_FILE, DBT_PROJECT_DIR, Home
+from orchestration.home import DBT_PROJECT_DIR, Home, contract_file
 
 # (name, what it measures, SQL over one fct_lead_funnel). Handoff KPIs count marketing's leads.
 KPIS = (
@@ -86,10 +86,10 @@ def apply_settings(document: dict, settings: list[str]) -> dict:
     return document
 
 
-def candidate_versions(settings: list[str], contract_file: Path | None = None,
-                       current_file: Path = CONTRACT_FILE) -> list[DefinitionVersion]:
+def candidate_versions(settings: list[str],
+                       candidate_file: Path | None = None) -> list[DefinitionVersion]:
     """The candidate: a whole contract file, or the current one with --set edits."""
-    source = contract_file or current_file
+    source = candidate_file or contract_file()
     document = read_document(source.read_text(encoding="utf-8"), str(source))
     return validate_document(apply_settings(document, settings), source=f"candidate ({source})")
 
