@@ -10,6 +10,27 @@ from orchestration.contract import ContractError, load_contract, parse_contract
 from orchestration.glossary import GLOSSARY_FILE, render_glossary
 from orchestration.home import CONTRACT_FILE
 
+# Sections every version needs and these tests do not vary.
+COMMON = """
+[version.handoff]
+sla_hours = 24
+disposition_days = 14
+accepted_statuses = ["Working - Contacted", "Accepted"]
+[version.rejection_reasons]
+no_budget = "No budget"
+not_a_fit = "Not a fit"
+bad_contact_data = "Bad data"
+no_response = "No response"
+competitor = "Competitor"
+duplicate = "Duplicate"
+unqualified = "Unqualified"
+other = "Other"
+[version.recycle]
+stalled_days = 30
+cooldown_days = 30
+nurture_window_days = 180
+"""
+
 VALID = """
 [[version]]
 version = "v1"
@@ -25,24 +46,7 @@ seniorities = ["vp", "director"]
 [version.srl]
 min_score = 60
 intent_touch_types = ["demo_request"]
-[version.handoff]
-sla_hours = 24
-disposition_days = 14
-accepted_statuses = ["Working - Contacted", "Accepted"]
-[version.rejection_reasons]
-no_budget = "No budget"
-not_a_fit = "Not a fit"
-bad_contact_data = "Bad data"
-no_response = "No response"
-competitor = "Competitor"
-duplicate = "Duplicate"
-unqualified = "Unqualified"
-other = "Other"
-[version.recycle]
-stalled_days = 30
-cooldown_days = 30
-nurture_window_days = 180
-[version.points]
+{common}[version.points]
 form_submission = 10
 demo_request = 40
 
@@ -53,26 +57,9 @@ agreed_by_marketing = "M. Petrova"
 agreed_by_sales = "A. New"
 mql_threshold = 60
 scoring_window_days = 60
-[version.handoff]
-sla_hours = 24
-disposition_days = 14
-accepted_statuses = ["Working - Contacted", "Accepted"]
-[version.rejection_reasons]
-no_budget = "No budget"
-not_a_fit = "Not a fit"
-bad_contact_data = "Bad data"
-no_response = "No response"
-competitor = "Competitor"
-duplicate = "Duplicate"
-unqualified = "Unqualified"
-other = "Other"
-[version.recycle]
-stalled_days = 30
-cooldown_days = 30
-nurture_window_days = 180
-[version.points]
+{common}[version.points]
 form_submission = 15
-"""
+""".replace("{common}", COMMON)
 
 
 def test_the_shipped_contract_is_valid():
