@@ -19,8 +19,8 @@ def _generate(args: argparse.Namespace, home: Home) -> int:
     print(f"generated {args.leads} leads (seed {args.seed}) in "
           f"{time.monotonic() - started:.1f}s under {home.landing}")
     print(f"ground truth: {home.root / 'demo_truth.json'} "
-          f"(acceptance rate {truth['acceptance_rate_observed']:.3f}, "
-          f"sales-sourced share {truth['sales_sourced_share_observed']:.3f})")
+          f"(acceptance rate {truth['funnel']['acceptance_rate_observed']:.3f}, "
+          f"sales-sourced share {truth['funnel']['sales_sourced_share_observed']:.3f})")
     return 0
 
 

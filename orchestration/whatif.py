@@ -112,10 +112,14 @@ def _rebuild_under_candidate(home: Home, scratch: Path,
         write_contract_tables(con, versions)
     os.environ["ALIGNMENT_WHATIF_PATH"] = str(scratch)
     home.export()
+    # Judge the candidate the way the warehouse was judged: versions in effect, or restated.
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        restated = con.execute("select count(*) > 0 from marts.fct_lead_funnel "
+                               "where judged_by = 'current_version_restated'").fetchone()[0]
     result = dbtRunner().invoke([
         "run", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target", "whatif", "--select", "source:contract+", "--exclude", "resource_type:test",
-        "--defer", "--state", str(home.dbt_target),
+        "--defer", "--state", str(home.dbt_target), "--vars", json.dumps({"restate": restated}),
         "--target-path", str(scratch.parent / "target"), "--log-path", str(scratch.parent),
         "--quiet",
     ])

@@ -44,3 +44,7 @@ def type_int():
 
 def type_numeric():
     return "numeric(28, 6)"
+
+
+def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None):
+    return f"string_agg({measure}, {delimiter_text} {order_by_clause or ''})"

@@ -19,3 +19,19 @@
     {%- endfor %}
     end
 {%- endmacro %}
+
+{#- var restate: rebuild history under the current lead definition version. Accepts a YAML
+    or JSON boolean (--vars '{restate: true}') or its text ('true', 'false'). -#}
+{% macro restate() -%}
+    {%- set value = var('restate', false) -%}
+    {%- if value is string -%}
+        {{ return(value | trim | lower in ['true', '1', 'yes']) }}
+    {%- endif -%}
+    {{ return(value is true or value == 1) }}
+{%- endmacro %}
+
+{#- How the funnel judges history in this build: 'current_version_restated' under var restate,
+    else 'version_in_effect'. -#}
+{% macro judged_by() -%}
+    {{ return('current_version_restated' if restate() else 'version_in_effect') }}
+{%- endmacro %}

@@ -1,5 +1,5 @@
--- A journey's MQL touch was judged by the version the funnel names, passed that version's
--- fit and reached its threshold.
+-- A journey's MQL touch was judged by the version the funnel names (mql_definition_version),
+-- passed that version's fit and reached its threshold.
 with
 
 funnel as (
@@ -32,7 +32,7 @@ final as (
     select
         funnel.journey_id,
         funnel.mql_at,
-        funnel.definition_version,
+        funnel.mql_definition_version,
         touches.definition_version as touch_version,
         touches.window_points,
         touches.mql_threshold,
@@ -44,9 +44,9 @@ final as (
         on scores.mql_touch_id = touches.touch_id
     left join fit
         on funnel.journey_id = fit.journey_id
-            and funnel.definition_version = fit.definition_version
+            and funnel.mql_definition_version = fit.definition_version
     where touches.touch_id is null
-        or touches.definition_version <> funnel.definition_version
+        or touches.definition_version <> funnel.mql_definition_version
         or touches.touched_at <> funnel.mql_at
         or not coalesce(fit.passes_fit, false)
         or touches.window_points < touches.mql_threshold

@@ -1,4 +1,5 @@
-{#- Fit of every journey under every version of the lead definition: employees within the
+{#- Fit of every journey under every version the funnel judges by (int_lead_definitions_in_force:
+    the signed versions, or only the current one under var restate): employees within the
     version's bounds, industry not excluded, country in its list (an empty list: any country),
     seniority in its list (an empty list: any seniority). A lead's own company data comes first,
     the converted account's fills gaps. Unknown employees fail a version with a bound, an
@@ -26,7 +27,7 @@ titles as (
 
 versions as (
 
-    select * from {{ ref('stg_contract__lead_definition_versions') }}
+    select * from {{ ref('int_lead_definitions_in_force') }}
 
 ),
 

@@ -1,7 +1,9 @@
-{#- Lead scoring per journey with touches: its touch counts, and the first touch at which it
-    qualified (int_touches_scored: fit passed and the window reached the threshold of the
-    version in effect): mql_at and the version that qualified it. Ties at one instant go to
-    the lowest touch_id. -#}
+{#- Lead scoring per journey with touches: its touch counts, the first touch at which it
+    qualified as MQL (int_touches_scored: fit passed and the window reached the threshold of
+    the version in force) and the first touch at which it was sales-ready (SRL: the window
+    also reached the version's srl_min_score and held an intent touch when the version asks
+    for one), each with the version that judged it. Ties at one instant go to the lowest
+    touch_id. -#}
 with
 
 touches as (
@@ -43,6 +45,21 @@ ranked_qualifying as (
 
 ),
 
+ranked_sales_ready as (
+
+    select
+        journey_id,
+        touch_id,
+        touched_at,
+        touch_type,
+        definition_version,
+        window_points,
+        row_number() over (partition by journey_id order by touched_at, touch_id) as sales_ready_rank
+    from scored_touches
+    where is_sales_ready
+
+),
+
 final as (
 
     select
@@ -54,11 +71,19 @@ final as (
         ranked_qualifying.definition_version,
         ranked_qualifying.touch_id as mql_touch_id,
         ranked_qualifying.touch_type as mql_touch_type,
-        ranked_qualifying.window_points as mql_score
+        ranked_qualifying.window_points as mql_score,
+        ranked_sales_ready.touched_at as srl_at,
+        ranked_sales_ready.definition_version as srl_definition_version,
+        ranked_sales_ready.touch_id as srl_touch_id,
+        ranked_sales_ready.touch_type as srl_touch_type,
+        ranked_sales_ready.window_points as srl_score
     from touch_summary
     left join ranked_qualifying
         on touch_summary.journey_id = ranked_qualifying.journey_id
             and ranked_qualifying.qualifying_rank = 1
+    left join ranked_sales_ready
+        on touch_summary.journey_id = ranked_sales_ready.journey_id
+            and ranked_sales_ready.sales_ready_rank = 1
 
 )
 

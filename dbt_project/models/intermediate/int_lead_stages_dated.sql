@@ -1,10 +1,13 @@
-{#- When each lead reached each sales stage, from the Status changes in LeadHistory mapped
-    through lead_status_map: first accepted (SAL: accepted, qualified or converted), first
-    qualified (qualified or converted), first converted, first rejected before any acceptance
-    (sales turned the handoff down), first rejecting status after acceptance (disqualified:
-    closed without a deal), the reason of the first rejecting status, first recycled. A stage
-    that the current status shows but the history does not date (no history exported, or a
-    gap) is inferred: conversion at converted_date, any other stage at the lead's last
+{#- When each lead reached each sales stage, from the Status changes in LeadHistory. Accepted
+    is the contract's: the first change to a status (case-insensitive) in the accepted_status
+    list of the version in force at the change (int_lead_definitions_in_force; under var
+    restate, the current version). The other stages are mapped through lead_status_map: first
+    qualified (qualified or converted), first converted, first rejected before sales took the
+    lead (sales turned the handoff down; took = accepted, qualified or converted), first
+    rejecting status after that (disqualified: closed without a deal), the reason of the first
+    rejecting status, first recycled. A stage that the current status shows but the history
+    does not date (no history exported, or a gap) is inferred, acceptance by the current
+    version's list: conversion at converted_date, any other stage at the lead's last
     modification; stage_dates_inferred flags such leads. -#}
 with
 
@@ -27,6 +30,35 @@ lead_status_map as (
 
 ),
 
+versions as (
+
+    select * from {{ ref('int_lead_definitions_in_force') }}
+
+),
+
+-- Lead Status values (trimmed, lower case) that mean accepted, per version
+accepted_statuses as (
+
+    select distinct
+        definition_version,
+        list_value as status_key
+    from {{ ref('stg_contract__lead_definition_values') }}
+    where list_name = 'accepted_status'
+
+),
+
+current_accepted_statuses as (
+
+    select
+        accepted_statuses.definition_version,
+        accepted_statuses.status_key
+    from accepted_statuses
+    inner join versions
+        on accepted_statuses.definition_version = versions.definition_version
+    where versions.is_current
+
+),
+
 status_changes as (
 
     select
@@ -34,10 +66,19 @@ status_changes as (
         lead_history.changed_at,
         lead_history.lead_history_id,
         coalesce(lead_status_map.funnel_stage, 'unmapped') as funnel_stage,
-        lead_status_map.rejection_reason
+        lead_status_map.rejection_reason,
+        versions.definition_version,
+        accepted_statuses.status_key is not null as is_accepted_status
     from lead_history
     left join lead_status_map
         on {{ picklist_key('lead_history.new_value') }} = {{ picklist_key('lead_status_map.lead_status') }}
+    -- the version in force at the change judges it (versions do not overlap)
+    left join versions
+        on lead_history.changed_at >= versions.effective_from
+            and (lead_history.changed_at < versions.effective_to or versions.effective_to is null)
+    left join accepted_statuses
+        on versions.definition_version = accepted_statuses.definition_version
+            and {{ picklist_key('lead_history.new_value') }} = accepted_statuses.status_key
     where lower(lead_history.field_name) = 'status'
         and lead_history.changed_at is not null
 
@@ -48,7 +89,11 @@ history_dates as (
     select
         lead_id,
         count(*) as status_changes,
-        min(case when funnel_stage in ('accepted', 'qualified', 'converted') then changed_at end) as accepted_at,
+        min(case when is_accepted_status then changed_at end) as accepted_at,
+        -- sales took the lead: accepted, or qualified / converted (an SQL was accepted)
+        min(
+            case when is_accepted_status or funnel_stage in ('qualified', 'converted') then changed_at end
+        ) as took_at,
         min(case when funnel_stage in ('qualified', 'converted') then changed_at end) as qualified_at,
         min(case when funnel_stage = 'converted' then changed_at end) as converted_at,
         min(case when funnel_stage = 'rejected' then changed_at end) as first_rejecting_at,
@@ -58,17 +103,17 @@ history_dates as (
 
 ),
 
--- a rejecting status before the first acceptance rejects the handoff; one after it disqualifies
+-- a rejecting status before sales took the lead rejects the handoff; one after it disqualifies
 rejections as (
 
     select
         status_changes.lead_id,
         min(case
-            when history_dates.accepted_at is null or status_changes.changed_at < history_dates.accepted_at
+            when history_dates.took_at is null or status_changes.changed_at < history_dates.took_at
                 then status_changes.changed_at
         end) as rejected_at,
         min(case
-            when status_changes.changed_at >= history_dates.accepted_at
+            when status_changes.changed_at >= history_dates.took_at
                 then status_changes.changed_at
         end) as disqualified_at
     from status_changes
@@ -76,6 +121,17 @@ rejections as (
         on status_changes.lead_id = history_dates.lead_id
     where status_changes.funnel_stage = 'rejected'
     group by status_changes.lead_id
+
+),
+
+first_acceptances as (
+
+    select
+        lead_id,
+        definition_version,
+        row_number() over (partition by lead_id order by changed_at, lead_history_id) as acceptance_rank
+    from status_changes
+    where is_accepted_status
 
 ),
 
@@ -102,10 +158,14 @@ current_status as (
             when leads.is_converted then 'converted'
             else coalesce(lead_status_map.funnel_stage, 'unmapped')
         end as current_status_stage,
-        lead_status_map.rejection_reason as current_rejection_reason
+        lead_status_map.rejection_reason as current_rejection_reason,
+        current_accepted_statuses.definition_version as current_accepted_version
     from leads
     left join lead_status_map
         on {{ picklist_key('leads.status') }} = {{ picklist_key('lead_status_map.lead_status') }}
+    -- no history: the current status is judged by the current version
+    left join current_accepted_statuses
+        on {{ picklist_key('leads.status') }} = current_accepted_statuses.status_key
 
 ),
 
@@ -117,9 +177,11 @@ inferred as (
         status,
         current_status_stage,
         current_rejection_reason,
+        current_accepted_version,
         case
+            when current_accepted_version is null then null
             when current_status_stage = 'converted' then coalesce(converted_date_at, status_seen_at)
-            when current_status_stage in ('accepted', 'qualified') then status_seen_at
+            else status_seen_at
         end as accepted_at,
         case
             when current_status_stage = 'converted' then coalesce(converted_date_at, status_seen_at)
@@ -141,7 +203,15 @@ dated as (
         inferred.status as current_status,
         inferred.current_status_stage,
         coalesce(history_dates.status_changes, 0) > 0 as has_status_history,
-        coalesce(history_dates.accepted_at, inferred.accepted_at) as accepted_at,
+        -- inferred only when the history shows sales never took the lead
+        case
+            when history_dates.accepted_at is not null then history_dates.accepted_at
+            when history_dates.took_at is null then inferred.accepted_at
+        end as accepted_at,
+        case
+            when history_dates.accepted_at is not null then first_acceptances.definition_version
+            when history_dates.took_at is null then inferred.current_accepted_version
+        end as accepted_definition_version,
         coalesce(history_dates.qualified_at, inferred.qualified_at) as qualified_at,
         coalesce(history_dates.converted_at, inferred.converted_at) as converted_at,
         rejections.rejected_at as history_rejected_at,
@@ -155,7 +225,7 @@ dated as (
             else inferred.current_rejection_reason
         end as rejection_reason,
         coalesce(history_dates.recycled_at, inferred.recycled_at) as recycled_at,
-        (history_dates.accepted_at is null and inferred.accepted_at is not null)
+        (history_dates.took_at is null and inferred.accepted_at is not null)
         or (history_dates.qualified_at is null and inferred.qualified_at is not null)
         or (history_dates.converted_at is null and inferred.converted_at is not null)
         or (history_dates.first_rejecting_at is null and inferred.rejected_at is not null)
@@ -169,6 +239,18 @@ dated as (
     left join first_rejections
         on inferred.lead_id = first_rejections.lead_id
             and first_rejections.rejection_rank = 1
+    left join first_acceptances
+        on inferred.lead_id = first_acceptances.lead_id
+            and first_acceptances.acceptance_rank = 1
+
+),
+
+took as (
+
+    select
+        *,
+        {{ least_not_null(['accepted_at', 'qualified_at', 'converted_at']) }} as took_at
+    from dated
 
 ),
 
@@ -180,20 +262,21 @@ final as (
         current_status_stage,
         has_status_history,
         accepted_at,
+        accepted_definition_version,
         qualified_at,
         converted_at,
         case
             when history_rejected_at is not null then history_rejected_at
-            when accepted_at is null or inferred_rejecting_at < accepted_at then inferred_rejecting_at
+            when took_at is null or inferred_rejecting_at < took_at then inferred_rejecting_at
         end as rejected_at,
         case
             when history_disqualified_at is not null then history_disqualified_at
-            when inferred_rejecting_at >= accepted_at then inferred_rejecting_at
+            when inferred_rejecting_at >= took_at then inferred_rejecting_at
         end as disqualified_at,
         rejection_reason,
         recycled_at,
         stage_dates_inferred
-    from dated
+    from took
 
 )
 

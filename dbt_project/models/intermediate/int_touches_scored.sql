@@ -1,19 +1,22 @@
-{#- Touches judged by the lead definition in effect when they happened
-    (effective_from <= touched_at < effective_to), for journeys that can qualify under that
-    version: the points of the journey's touches in the version's scoring window
-    (touched_at - scoring_window_days <= t <= touched_at, the touch itself and touches at the
-    same instant included), priced with that version's points. A touch qualifies when the
-    window reaches the version's threshold.
+{#- Touches judged by the lead definition in force when they happened
+    (int_lead_definitions_in_force: effective_from <= touched_at < effective_to), for journeys
+    that can qualify under that version: the points of the journey's touches in the version's
+    scoring window (touched_at - scoring_window_days <= t <= touched_at, the touch itself and
+    touches at the same instant included), priced with that version's points, and how many of
+    those touches are of the version's SRL intent touch types. A touch qualifies (MQL) when the
+    window reaches the version's threshold; it is sales-ready (SRL) when the window also
+    reaches the version's srl_min_score and, if the version lists intent touch types, holds at
+    least one touch of those types.
 
     A journey can qualify under a version when it passes the version's fit and its touches,
     priced by the version, add up to the threshold at all; touches of other journeys are left
     out (they can never qualify), which keeps the window small.
 
     The window sums are linear, not a self-join: per journey and version, the touches and one
-    window-start marker per judged touch are ordered in time, a running sum is taken once, and
-    the window sum is the running sum at the touch minus the running sum at its marker (markers
-    sort before touches at the same instant, so the window start is inclusive). Portable SQL:
-    one cumulative window, any window length per version. -#}
+    window-start marker per judged touch are ordered in time, running sums (points, intent
+    touches) are taken once, and a window's sum is the running sum at the touch minus the
+    running sum at its marker (markers sort before touches at the same instant, so the window
+    start is inclusive). Portable SQL: one cumulative window, any window length per version. -#}
 with
 
 touches as (
@@ -24,7 +27,41 @@ touches as (
 
 versions as (
 
-    select * from {{ ref('stg_contract__lead_definition_versions') }}
+    select * from {{ ref('int_lead_definitions_in_force') }}
+
+),
+
+-- touch types of which a sales-ready window needs at least one, per version
+intent_types as (
+
+    select distinct
+        definition_version,
+        list_value as touch_type
+    from {{ ref('stg_contract__lead_definition_values') }}
+    where list_name = 'srl_intent_touch_type'
+
+),
+
+version_rules as (
+
+    select
+        versions.definition_version,
+        versions.effective_from,
+        versions.effective_to,
+        versions.mql_threshold,
+        versions.scoring_window_days,
+        versions.srl_min_score,
+        count(intent_types.touch_type) > 0 as requires_intent
+    from versions
+    left join intent_types
+        on versions.definition_version = intent_types.definition_version
+    group by
+        versions.definition_version,
+        versions.effective_from,
+        versions.effective_to,
+        versions.mql_threshold,
+        versions.scoring_window_days,
+        versions.srl_min_score
 
 ),
 
@@ -52,10 +89,13 @@ priced_touches as (
         versions.definition_version,
         versions.mql_threshold,
         versions.scoring_window_days,
+        versions.srl_min_score,
+        versions.requires_intent,
         coalesce(points.points, 0) as points,
+        case when intent_types.touch_type is not null then 1 else 0 end as intent_touches,
         touches.touched_at >= versions.effective_from as is_judged
     from touches
-    inner join versions
+    inner join version_rules as versions
         on
             touches.touched_at
             >= {{ dbt.dateadd('day', '-1 * versions.scoring_window_days', 'versions.effective_from') }}
@@ -63,6 +103,9 @@ priced_touches as (
     left join points
         on versions.definition_version = points.definition_version
             and touches.touch_type = points.touch_type
+    left join intent_types
+        on versions.definition_version = intent_types.definition_version
+            and touches.touch_type = intent_types.touch_type
 
 ),
 
@@ -112,7 +155,8 @@ timeline as (
         touched_at as ordered_at,
         1 as row_kind,
         is_judged,
-        points
+        points,
+        intent_touches
     from candidate_touches
 
     union all
@@ -124,7 +168,8 @@ timeline as (
         {{ dbt.dateadd('day', '-1 * scoring_window_days', 'touched_at') }} as ordered_at,
         0 as row_kind,
         is_judged,
-        0 as points
+        0 as points,
+        0 as intent_touches
     from candidate_touches
     where is_judged
 
@@ -140,12 +185,17 @@ running_points as (
             partition by journey_id, definition_version
             order by ordered_at, row_kind
             range between unbounded preceding and current row
-        ) as running_points
+        ) as running_points,
+        sum(intent_touches) over (
+            partition by journey_id, definition_version
+            order by ordered_at, row_kind
+            range between unbounded preceding and current row
+        ) as running_intent_touches
     from timeline
 
 ),
 
--- running sum at the touch minus running sum at its window start
+-- running sums at the touch minus running sums at its window start
 window_points as (
 
     select
@@ -154,7 +204,11 @@ window_points as (
         cast(
             sum(case when row_kind = 1 then running_points else -1 * running_points end)
             as {{ dbt.type_numeric() }}
-        ) as window_points
+        ) as window_points,
+        cast(
+            sum(case when row_kind = 1 then running_intent_touches else -1 * running_intent_touches end)
+            as {{ dbt.type_bigint() }}
+        ) as window_intent_touches
     from running_points
     where is_judged
     group by touch_id
@@ -173,7 +227,15 @@ final as (
         candidate_touches.scoring_window_days,
         candidate_touches.points,
         window_points.window_points,
-        window_points.window_points >= candidate_touches.mql_threshold as is_qualifying
+        window_points.window_points >= candidate_touches.mql_threshold as is_qualifying,
+        candidate_touches.srl_min_score,
+        candidate_touches.requires_intent,
+        candidate_touches.intent_touches = 1 as is_intent_touch,
+        window_points.window_intent_touches,
+        window_points.window_points >= candidate_touches.mql_threshold
+        and window_points.window_points >= candidate_touches.srl_min_score
+        and (not candidate_touches.requires_intent or window_points.window_intent_touches > 0)
+            as is_sales_ready
     from candidate_touches
     inner join window_points
         on candidate_touches.touch_id = window_points.touch_id

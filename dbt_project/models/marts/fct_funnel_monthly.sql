@@ -1,6 +1,7 @@
 {#- Funnel KPIs per cohort month (month the lead was created, in var reporting_timezone),
     sourced_by and channel: how many leads reached each stage, and stage-to-stage conversion
-    rates (null, not 0, when nothing reached the earlier stage). -#}
+    rates (null, not 0, when nothing reached the earlier stage). Handoff KPIs (acceptance,
+    rejection, pending) count the handoffs: the sales-ready leads (SRL). -#}
 with
 
 funnel as (
@@ -16,6 +17,7 @@ cohorts as (
         sourced_by,
         channel,
         mql_at,
+        handed_over_at,
         sal_at,
         rejected_at,
         sql_at,
@@ -37,6 +39,7 @@ counted as (
         channel,
         count(*) as leads,
         count(mql_at) as mqls,
+        count(handed_over_at) as handoffs,
         count(case when is_handed_over and is_accepted then 1 end) as handed_over_accepted,
         count(
             case when is_handed_over and not is_accepted and rejected_at is not null then 1 end
@@ -68,6 +71,7 @@ final as (
         channel,
         leads,
         mqls,
+        handoffs,
         handed_over_accepted,
         handed_over_rejected,
         handed_over_pending,
@@ -80,9 +84,10 @@ final as (
         won_amount,
         pipeline_amount,
         {{ safe_divide('mqls', 'leads') }} as mql_rate,
-        {{ safe_divide('handed_over_accepted', 'mqls') }} as acceptance_rate,
-        {{ safe_divide('handed_over_rejected', 'mqls') }} as handoff_rejection_rate,
-        {{ safe_divide('handed_over_pending', 'mqls') }} as handoff_pending_rate,
+        {{ safe_divide('handoffs', 'mqls') }} as srl_rate,
+        {{ safe_divide('handed_over_accepted', 'handoffs') }} as acceptance_rate,
+        {{ safe_divide('handed_over_rejected', 'handoffs') }} as handoff_rejection_rate,
+        {{ safe_divide('handed_over_pending', 'handoffs') }} as handoff_pending_rate,
         {{ safe_divide('sqls', 'sals') }} as sql_rate,
         {{ safe_divide('opportunities', 'sqls') }} as opportunity_rate,
         {{ safe_divide('won', 'won + lost') }} as win_rate,

@@ -1,5 +1,7 @@
 {#- The funnel, one row per lead journey (a Salesforce lead, or a HubSpot-only inquiry):
-    when it reached each stage of the demand waterfall, who sourced it, and where it stands. -#}
+    when it reached each stage of the demand waterfall, who sourced it, and where it stands.
+    The handoff to sales is the sales-ready lead (SRL) of the agreed contract; MQL and SRL
+    count only when they came no later than sales acceptance. -#}
 {%- set custom_columns = existing_columns(ref('stg_salesforce__leads'), var('lead_custom_columns', [])) -%}
 with
 
@@ -45,6 +47,26 @@ leads as (
 
 ),
 
+versions as (
+
+    select * from {{ ref('int_lead_definitions_in_force') }}
+
+),
+
+reasons as (
+
+    select * from {{ ref('stg_contract__lead_definition_reasons') }}
+
+),
+
+current_version as (
+
+    select definition_version
+    from versions
+    where is_current
+
+),
+
 joined as (
 
     select
@@ -67,6 +89,8 @@ joined as (
         scores.definition_version as scored_definition_version,
         scores.mql_touch_type as scored_mql_touch_type,
         scores.mql_score as scored_mql_score,
+        scores.srl_at as scored_srl_at,
+        scores.srl_definition_version as scored_srl_definition_version,
         lead_stages.current_status,
         lead_stages.current_status_stage,
         lead_stages.accepted_at,
@@ -117,7 +141,8 @@ sal_dated as (
 
 ),
 
--- MQL: the handoff; a score crossed after sales already accepted the lead hands nothing over
+-- MQL and SRL (the handoff): a score crossed after sales already accepted the lead hands
+-- nothing over
 mql_dated as (
 
     select
@@ -125,8 +150,41 @@ mql_dated as (
         case
             when scored_mql_at is not null and (sal_at is null or scored_mql_at <= sal_at)
                 then scored_mql_at
-        end as mql_at
+        end as mql_at,
+        case
+            when scored_srl_at is not null and (sal_at is null or scored_srl_at <= sal_at)
+                then scored_srl_at
+        end as srl_at,
+        {{ least_not_null(['rejected_at', 'disqualified_at']) }} as first_rejecting_at
     from sal_dated
+
+),
+
+-- what the reason code means: the version in force at the rejection, else the current one
+reason_versions as (
+
+    select
+        mql_dated.journey_id,
+        mql_dated.rejection_reason,
+        coalesce(in_force.definition_version, current_version.definition_version) as definition_version
+    from mql_dated
+    left join versions as in_force
+        on mql_dated.first_rejecting_at >= in_force.effective_from
+            and (mql_dated.first_rejecting_at < in_force.effective_to or in_force.effective_to is null)
+    cross join current_version
+    where mql_dated.rejection_reason is not null
+
+),
+
+rejection_reasons as (
+
+    select
+        reason_versions.journey_id,
+        reasons.reason_description
+    from reason_versions
+    inner join reasons
+        on reason_versions.definition_version = reasons.definition_version
+            and {{ picklist_key('reason_versions.rejection_reason') }} = reasons.rejection_reason
 
 ),
 
@@ -160,13 +218,21 @@ final as (
         mql_dated.touches,
         mql_dated.first_touch_at,
         mql_dated.mql_at,
-        case when mql_dated.mql_at is not null then mql_dated.scored_definition_version end as definition_version,
+        mql_dated.srl_at,
+        mql_dated.srl_at as handed_over_at,
+        -- the version that qualified the handoff, else the MQL
+        case
+            when mql_dated.srl_at is not null then mql_dated.scored_srl_definition_version
+            when mql_dated.mql_at is not null then mql_dated.scored_definition_version
+        end as definition_version,
+        case when mql_dated.mql_at is not null then mql_dated.scored_definition_version end as mql_definition_version,
         case when mql_dated.mql_at is not null then mql_dated.scored_mql_touch_type end as mql_touch_type,
         case when mql_dated.mql_at is not null then mql_dated.scored_mql_score end as mql_score,
         mql_dated.sal_at,
         mql_dated.rejected_at,
         mql_dated.disqualified_at,
         mql_dated.rejection_reason,
+        rejection_reasons.reason_description as rejection_reason_description,
         mql_dated.recycled_at,
         mql_dated.sql_at,
         mql_dated.opportunity_id,
@@ -186,14 +252,17 @@ final as (
             when mql_dated.mql_at is not null then 'mql'
             else 'inquiry'
         end as current_stage,
-        mql_dated.mql_at is not null as is_handed_over,
+        mql_dated.srl_at is not null as is_handed_over,
         mql_dated.sal_at is not null as is_accepted,
         mql_dated.stage_dates_inferred,
         mql_dated.is_account_missing,
         mql_dated.is_opportunity_missing,
+        '{{ judged_by() }}' as judged_by,
         mql_dated.scored_mql_at{% for column in custom_columns %},
         custom_lead_columns.{{ adapter.quote(column) }}{% endfor %}
     from mql_dated
+    left join rejection_reasons
+        on mql_dated.journey_id = rejection_reasons.journey_id
     left join custom_lead_columns
         on mql_dated.lead_id = custom_lead_columns.lead_id
 

@@ -1,0 +1,234 @@
+{#- Definition drift, "one language or two": one row per journey that HubSpot calls MQL (its
+    lifecycle stage maps, through lifecycle_stage_map, to mql or a later stage, or HubSpot
+    dated its MQL stage) or the contract calls MQL (fct_lead_funnel.mql_at), with whether
+    both agree and, when only HubSpot does, the first contract criterion the journey failed
+    under the version in force at HubSpot's MQL date (the current version when HubSpot gives
+    no date or no version was in force). HubSpot's side covers every HubSpot contact of the
+    journey: the earliest MQL date, and MQL when any of them is. When both call it MQL the
+    journey agrees whatever the minutes between the two dates. -#}
+with
+
+funnel as (
+
+    select * from {{ ref('fct_lead_funnel') }}
+
+),
+
+hubspot_contacts as (
+
+    select * from {{ ref('int_hubspot_contacts_matched') }}
+
+),
+
+lifecycle_stage_map as (
+
+    select * from {{ ref('lifecycle_stage_map') }}
+
+),
+
+versions as (
+
+    select * from {{ ref('int_lead_definitions_in_force') }}
+
+),
+
+fit as (
+
+    select * from {{ ref('int_journeys_fit_evaluated') }}
+
+),
+
+scored_touches as (
+
+    select * from {{ ref('int_touches_scored') }}
+
+),
+
+touches as (
+
+    select * from {{ ref('int_touches_unioned') }}
+
+),
+
+points as (
+
+    select * from {{ ref('stg_contract__lead_definition_points') }}
+
+),
+
+current_version as (
+
+    select definition_version
+    from versions
+    where is_current
+
+),
+
+mql_stage as (
+
+    select min(stage_order) as stage_order
+    from lifecycle_stage_map
+    where funnel_stage = 'mql'
+
+),
+
+hubspot_stages as (
+
+    select
+        hubspot_contacts.journey_id,
+        hubspot_contacts.became_mql_at,
+        coalesce(lifecycle_stage_map.stage_order >= mql_stage.stage_order, false) as is_mql_stage
+    from hubspot_contacts
+    left join lifecycle_stage_map
+        on {{ picklist_key('hubspot_contacts.lifecycle_stage') }}
+            = {{ picklist_key('lifecycle_stage_map.lifecycle_stage') }}
+    cross join mql_stage
+    where hubspot_contacts.journey_id is not null
+
+),
+
+hubspot_mqls as (
+
+    select
+        journey_id,
+        min(became_mql_at) as hubspot_mql_at
+    from hubspot_stages
+    where is_mql_stage or became_mql_at is not null
+    group by journey_id
+
+),
+
+compared as (
+
+    select
+        funnel.journey_id,
+        funnel.journey_type,
+        funnel.lead_id,
+        funnel.hubspot_contact_id,
+        funnel.sourced_by,
+        funnel.created_at,
+        funnel.touches,
+        funnel.scored_mql_at,
+        hubspot_mqls.hubspot_mql_at,
+        funnel.mql_at as contract_mql_at,
+        case
+            when hubspot_mqls.journey_id is not null and funnel.mql_at is not null then 'both'
+            when hubspot_mqls.journey_id is not null then 'hubspot_only'
+            else 'contract_only'
+        end as agreement
+    from funnel
+    left join hubspot_mqls
+        on funnel.journey_id = hubspot_mqls.journey_id
+    where hubspot_mqls.journey_id is not null
+        or funnel.mql_at is not null
+
+),
+
+-- HubSpot-only MQLs are checked under the version in force at HubSpot's MQL date
+reason_versions as (
+
+    select
+        compared.journey_id,
+        coalesce(in_force.definition_version, current_version.definition_version) as definition_version
+    from compared
+    left join versions as in_force
+        on compared.hubspot_mql_at >= in_force.effective_from
+            and (compared.hubspot_mql_at < in_force.effective_to or in_force.effective_to is null)
+    cross join current_version
+    where compared.agreement = 'hubspot_only'
+
+),
+
+-- the best window a journey reached under the version (journeys that went through the window)
+best_windows as (
+
+    select
+        scored_touches.journey_id,
+        max(scored_touches.window_points) as best_window_points
+    from scored_touches
+    inner join reason_versions
+        on scored_touches.journey_id = reason_versions.journey_id
+            and scored_touches.definition_version = reason_versions.definition_version
+    group by scored_touches.journey_id
+
+),
+
+-- otherwise the points of all its touches the version judged (below the threshold by then)
+judged_totals as (
+
+    select
+        reason_versions.journey_id,
+        sum(coalesce(points.points, 0)) as total_points
+    from reason_versions
+    inner join versions
+        on reason_versions.definition_version = versions.definition_version
+    inner join touches
+        on reason_versions.journey_id = touches.journey_id
+            and versions.effective_from <= touches.touched_at
+            and (versions.effective_to > touches.touched_at or versions.effective_to is null)
+    left join points
+        on versions.definition_version = points.definition_version
+            and touches.touch_type = points.touch_type
+    group by reason_versions.journey_id
+
+),
+
+explained as (
+
+    select
+        compared.*,
+        reason_versions.definition_version as reason_definition_version,
+        -- the earlier of the two MQL dates; HubSpot may call a journey MQL by its stage alone
+        coalesce(
+            {{ least_not_null(['compared.hubspot_mql_at', 'compared.contract_mql_at']) }},
+            compared.created_at
+        ) as drift_at,
+        case
+            when compared.agreement = 'hubspot_only'
+                then coalesce(best_windows.best_window_points, judged_totals.total_points, 0)
+        end as contract_points_raw,
+        case
+            when compared.agreement = 'both' then null
+            when compared.agreement = 'contract_only' then 'not MQL in HubSpot'
+            when not fit.passes_employees then 'fit: employees'
+            when not fit.passes_industry then 'fit: industry'
+            when not fit.passes_country then 'fit: country'
+            when not fit.passes_seniority then 'fit: seniority'
+            when compared.touches = 0 then 'no touches'
+            -- the contract's score crossed, but only after sales had accepted the lead
+            when compared.scored_mql_at is not null then 'scored after sales acceptance'
+            else 'score below threshold'
+        end as reason
+    from compared
+    left join reason_versions
+        on compared.journey_id = reason_versions.journey_id
+    left join fit
+        on reason_versions.journey_id = fit.journey_id
+            and reason_versions.definition_version = fit.definition_version
+    left join best_windows
+        on compared.journey_id = best_windows.journey_id
+    left join judged_totals
+        on compared.journey_id = judged_totals.journey_id
+
+),
+
+final as (
+
+    select
+        journey_id,
+        journey_type,
+        lead_id,
+        hubspot_contact_id,
+        sourced_by,
+        hubspot_mql_at,
+        contract_mql_at,
+        cast({{ dbt.date_trunc('month', to_reporting_timezone('drift_at')) }} as date) as drift_month,
+        agreement,
+        reason,
+        reason_definition_version,
+        cast(contract_points_raw as {{ dbt.type_numeric() }}) as contract_points
+    from explained
+
+)
+
+select * from final

@@ -1,0 +1,60 @@
+-- A journey's handoff (SRL) touch was judged by the version the funnel names
+-- (definition_version), passed that version's fit, reached its MQL threshold and its SRL
+-- minimum score, and had an intent touch in its window when the version asks for one.
+with
+
+funnel as (
+
+    select * from {{ ref('fct_lead_funnel') }}
+    where srl_at is not null
+
+),
+
+scores as (
+
+    select * from {{ ref('int_journeys_scored') }}
+
+),
+
+touches as (
+
+    select * from {{ ref('int_touches_scored') }}
+
+),
+
+fit as (
+
+    select * from {{ ref('int_journeys_fit_evaluated') }}
+
+),
+
+final as (
+
+    select
+        funnel.journey_id,
+        funnel.srl_at,
+        funnel.definition_version,
+        touches.definition_version as touch_version,
+        touches.window_points,
+        touches.srl_min_score,
+        touches.window_intent_touches,
+        fit.passes_fit
+    from funnel
+    left join scores
+        on funnel.journey_id = scores.journey_id
+    left join touches
+        on scores.srl_touch_id = touches.touch_id
+    left join fit
+        on funnel.journey_id = fit.journey_id
+            and funnel.definition_version = fit.definition_version
+    where touches.touch_id is null
+        or touches.definition_version <> funnel.definition_version
+        or touches.touched_at <> funnel.srl_at
+        or not coalesce(fit.passes_fit, false)
+        or touches.window_points < touches.mql_threshold
+        or touches.window_points < touches.srl_min_score
+        or (touches.requires_intent and touches.window_intent_touches < 1)
+
+)
+
+select * from final
