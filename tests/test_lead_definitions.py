@@ -20,25 +20,29 @@ LEADS = [
     # March: judged by 2025.1. 10 + 40 = 50 reaches 50 on 03-05.
     CraftedLead("EARLY_50", "2024-02-28T09:00:00Z",
                 forms=[("newsletter", "2024-03-01T10:00:00Z"), ("demo-request", "2024-03-05T10:00:00Z")],
-                statuses=[("Working - Contacted", "2024-03-06T09:00:00Z")]),
+                statuses=[("Working - Contacted", "2024-03-06T09:00:00Z")],
+                hubspot_stage="marketingqualifiedlead", hubspot_mql_at="2024-03-05T10:05:00Z"),
     # March: 10 + 10 + 40 = 60 on 03-05, enough under either version.
     CraftedLead("EARLY_60", "2024-02-28T09:00:00Z",
                 forms=[("newsletter", "2024-03-01T10:00:00Z"), ("newsletter", "2024-03-02T10:00:00Z"),
                        ("demo-request", "2024-03-05T10:00:00Z")]),
-    # June: judged by 2026.1, 50 < 60: not an MQL.
+    # June: judged by 2026.1, 50 < 60: not an MQL (HubSpot says it is).
     CraftedLead("LATE_50", "2024-05-30T09:00:00Z",
-                forms=[("newsletter", "2024-06-01T10:00:00Z"), ("demo-request", "2024-06-05T10:00:00Z")]),
+                forms=[("newsletter", "2024-06-01T10:00:00Z"), ("demo-request", "2024-06-05T10:00:00Z")],
+                hubspot_stage="marketingqualifiedlead", hubspot_mql_at="2024-06-05T10:05:00Z"),
     # June: 60 reaches 60 on 06-05.
     CraftedLead("LATE_60", "2024-05-30T09:00:00Z",
                 forms=[("newsletter", "2024-06-01T10:00:00Z"), ("newsletter", "2024-06-02T10:00:00Z"),
                        ("demo-request", "2024-06-05T10:00:00Z")],
-                statuses=[("Rejected - No Budget", "2024-06-07T09:00:00Z")]),
+                statuses=[("Rejected - No Budget", "2024-06-07T09:00:00Z")],
+                hubspot_stage="salesqualifiedlead"),
     # 20 points: never.
     CraftedLead("LOW", "2024-02-28T09:00:00Z",
                 forms=[("newsletter", "2024-03-01T10:00:00Z"), ("newsletter", "2024-03-02T10:00:00Z")]),
-    # 50 points but Education is excluded by fit: never.
+    # 50 points but Education is excluded by fit: never (HubSpot says MQL).
     CraftedLead("UNFIT", "2024-02-28T09:00:00Z", industry="Education",
-                forms=[("newsletter", "2024-03-01T10:00:00Z"), ("demo-request", "2024-03-05T10:00:00Z")]),
+                forms=[("newsletter", "2024-03-01T10:00:00Z"), ("demo-request", "2024-03-05T10:00:00Z")],
+                hubspot_stage="marketingqualifiedlead", hubspot_mql_at="2024-03-05T10:05:00Z"),
     # The January form is 170 days before the demo request, outside the window: 40 only.
     CraftedLead("STALE", "2024-01-01T09:00:00Z",
                 forms=[("newsletter", "2024-01-02T10:00:00Z"), ("demo-request", "2024-06-20T10:00:00Z")]),
@@ -78,6 +82,14 @@ def story(tmp_path_factory):
     try:
         seen = {"refresh": run_refresh(home)}
         seen["by_version"] = mqls(home)
+        with connect(home, read_only=True) as con:
+            seen["drift"] = con.execute(
+                "select lead_id, agreement, reason from marts.fct_definition_drift "
+                "order by lead_id").fetchall()
+            seen["drift_monthly"] = con.execute(
+                "select cast(drift_month as date), both_count, hubspot_only_count, "
+                "contract_only_count, agreement_rate "
+                "from marts.fct_definition_drift_monthly order by 1").fetchall()
         before = sha256(home.warehouse)
         seen["whatif"] = run_whatif(home, candidate_versions(["mql_threshold=40"]),
                                     "mql_threshold=40")
@@ -129,3 +141,18 @@ def test_whatif_moves_exactly_the_leads_a_lower_threshold_admits(story):
 
 def test_whatif_leaves_the_warehouse_byte_for_byte_unchanged(story):
     assert story["warehouse_unchanged"]
+
+
+def test_drift_counts_where_hubspot_and_the_contract_disagree_and_why(story):
+    # EARLY_50 and LATE_60 (an SQL in HubSpot) are MQLs on both sides; EARLY_60 only by the
+    # contract; LATE_50 only by HubSpot (50 points, 2026.1 asks 60); UNFIT only by HubSpot.
+    assert story["drift"] == [
+        ("EARLY_50", "both", None),
+        ("EARLY_60", "contract_only", "not MQL in HubSpot"),
+        ("LATE_50", "hubspot_only", "score below threshold"),
+        ("LATE_60", "both", None),
+        ("UNFIT", "hubspot_only", "fit: industry"),
+    ]
+    march, june = story["drift_monthly"]
+    assert march[1:4] == (1, 1, 1) and march[4] == pytest.approx(1 / 3)
+    assert june[1:4] == (1, 1, 0) and june[4] == pytest.approx(1 / 2)
