@@ -7,6 +7,7 @@ every problem is reported with the version and the field it concerns, all at onc
 from __future__ import annotations
 
 import csv
+import itertools
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ def lead_status_stages(seeds: Path = SEEDS_DIR) -> dict[str, tuple[str, str]]:
 def _as_datetime(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None) if value.tzinfo is None else (
-            value.astimezone(dt.timezone.utc).replace(tzinfo=None))
+            value.astimezone(dt.UTC).replace(tzinfo=None))
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
     return None
@@ -112,7 +113,7 @@ class _Vocabulary:
     statuses: dict[str, tuple[str, str]]
 
     @classmethod
-    def from_seeds(cls, seeds: Path) -> "_Vocabulary":
+    def from_seeds(cls, seeds: Path) -> _Vocabulary:
         return cls(known_touch_types(seeds), known_seniorities(seeds), lead_status_stages(seeds))
 
 
@@ -268,7 +269,7 @@ def validate_document(document: dict, *, seeds: Path = SEEDS_DIR,
     names = [v.version for v in versions]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
         errors.append(f"version {duplicate!r}: version is defined more than once")
-    for earlier, later in zip(versions, versions[1:]):
+    for earlier, later in itertools.pairwise(versions):
         if later.effective_from <= earlier.effective_from:
             errors.append(
                 f"version {later.version!r}: effective_from {later.effective_from:%Y-%m-%d} "
@@ -309,7 +310,7 @@ def write_contract_tables(con: duckdb.DuckDBPyConnection,
         con.execute("""create or replace table contract.lead_definition_reasons (
                 version varchar not null, reason_code varchar not null,
                 description varchar not null)""")
-        for v, end in zip(versions, ends):
+        for v, end in zip(versions, ends, strict=True):
             con.execute(
                 "insert into contract.lead_definition_versions values "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -113,7 +113,7 @@ def render_glossary(contract: Path = CONTRACT_FILE, seeds: Path = SEEDS_DIR) -> 
               str(v.scoring_window_days), f"{v.sla_hours:g}", v.agreed_by_marketing,
               v.agreed_by_sales] for v in versions]),
     ]
-    parts += [_version_section(v, end) for v, end in reversed(list(zip(versions, ends)))]
+    parts += [_version_section(v, end) for v, end in reversed(list(zip(versions, ends, strict=True)))]
     parts.append("## Mappings of each company's picklists (seeds/)\n")
     for seed, title, why in MAPPINGS:
         with (seeds / seed).open(newline="", encoding="utf-8") as handle:

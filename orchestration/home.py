@@ -23,7 +23,7 @@ class Home:
     root: Path
 
     @classmethod
-    def resolve(cls, home: str | os.PathLike | None = None) -> "Home":
+    def resolve(cls, home: str | os.PathLike | None = None) -> Home:
         """The --home argument wins over $ALIGNMENT_HOME, which wins over ./data."""
         chosen = home or os.environ.get("ALIGNMENT_HOME") or "data"
         return cls(Path(chosen).expanduser().resolve())

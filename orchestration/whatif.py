@@ -140,9 +140,9 @@ def _compare(scratch: Path, home: Home) -> list[dict]:
             " inner join whatif.marts.fct_lead_funnel as w using (journey_id)").fetchone()
     rows = [{"kpi": name, "description": text, "current": now, "candidate": then,
              "change": None if now is None or then is None else then - now}
-            for (name, text, _), now, then in zip(KPIS, current, candidate)]
+            for (name, text, _), now, then in zip(KPIS, current, candidate, strict=True)]
     rows += [{"kpi": name, "description": "journeys", "current": None, "candidate": count,
-              "change": count} for (name, _), count in zip(CHANGES, changes)]
+              "change": count} for (name, _), count in zip(CHANGES, changes, strict=True)]
     return rows
 
 
@@ -152,7 +152,7 @@ def run_whatif(home: Home, versions: list[DefinitionVersion], label: str) -> Wha
     scratch.parent.mkdir(parents=True, exist_ok=True)
     _rebuild_under_candidate(home, scratch, versions)
     rows = _compare(scratch, home)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     base = home.reports / f"whatif-{stamp}"
     csv_path, json_path = base.with_suffix(".csv"), base.with_suffix(".json")
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
