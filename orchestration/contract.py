@@ -7,8 +7,8 @@ every problem is reported with the version and the field it concerns, all at onc
 from __future__ import annotations
 
 import csv
-import itertools
 import datetime as dt
+import itertools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
