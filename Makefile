@@ -7,7 +7,7 @@ LEADS ?= 20000
 SEED ?= 42
 export ALIGNMENT_HOME
 
-.PHONY: install demo test ui clean
+.PHONY: install demo test lint ui clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ ui: install
 
 clean:
 	rm -rf $(ALIGNMENT_HOME) dbt_project/target dbt_project/logs
+
+lint: install
+	$(BIN)/ruff check orchestration tests
