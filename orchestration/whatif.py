@@ -118,7 +118,9 @@ def _rebuild_under_candidate(home: Home, scratch: Path,
                                "where judged_by = 'current_version_restated'").fetchone()[0]
     result = dbtRunner().invoke([
         "run", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target", "whatif", "--select", "source:contract+", "--exclude", "resource_type:test",
+        "--target", "whatif", "--exclude", "resource_type:test",
+        # Only the models between the contract and the funnel: the KPIs read nothing else.
+        "--select", "source:contract+,+fct_lead_funnel",
         "--defer", "--state", str(home.dbt_target), "--vars", json.dumps({"restate": restated}),
         "--target-path", str(scratch.parent / "target"), "--log-path", str(scratch.parent),
         "--quiet",
