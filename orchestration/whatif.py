@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 from dbt.cli.main import dbtRunner
 
+from orchestration.assets.dbt import dbt_vars
 from orchestration.contract import (
     ContractError,
     DefinitionVersion,
@@ -121,7 +122,7 @@ def _rebuild_under_candidate(home: Home, scratch: Path,
         "--target", "whatif", "--exclude", "resource_type:test",
         # Only the models between the contract and the funnel: the KPIs read nothing else.
         "--select", "source:contract+,+fct_lead_funnel",
-        "--defer", "--state", str(home.dbt_target), "--vars", json.dumps({"restate": restated}),
+        "--defer", "--state", str(home.dbt_target), "--vars", json.dumps(dbt_vars(restate=restated)),
         "--target-path", str(scratch.parent / "target"), "--log-path", str(scratch.parent),
         "--quiet",
     ])

@@ -53,6 +53,12 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     return manifest
 
 
+def dbt_vars(*, restate: bool) -> dict:
+    """The dbt vars of a build: restate, and the reporting time zone of the KPI months."""
+    return {"restate": restate,
+            "reporting_timezone": os.environ.get("ALIGNMENT_REPORTING_TIMEZONE") or "UTC"}
+
+
 class AlignmentTranslator(DagsterDbtTranslator):
     """Keys are <schema>/<name> (marts/fct_lead_funnel); groups follow the dbt layers."""
 
@@ -79,7 +85,7 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # dbt's profile reads the warehouse path from ALIGNMENT_HOME.
     warehouse.paths.export()
     restate = context.run.tags.get(RESTATE_TAG) == "true"
-    args = ["build", "--vars", json.dumps({"restate": restate})]
+    args = ["build", "--vars", json.dumps(dbt_vars(restate=restate))]
     if restate:
         context.log.info("restating all history under the current lead definition")
     # One target folder per home: partial parsing between runs, and `alignment whatif`

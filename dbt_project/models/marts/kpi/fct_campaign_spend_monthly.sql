@@ -1,0 +1,197 @@
+{#- Marketing spend per month and campaign, and whether the campaign can show a lead for it.
+    Two sources: ad-platform spend (stg_ads__spend, in the month of the spend date) and the
+    actual cost of Salesforce campaigns, spread in equal parts over the calendar months from
+    the campaign's start date to its end date (a missing date: the other one's month alone; an
+    end before the start: the start month alone; no dates: not spread, left out). Dates are
+    calendar dates as the systems record them, not converted between time zones. Amounts are in
+    each row's currency: no conversion is made yet, so a multi-currency total adds different
+    currencies. A campaign is attributable when at least one lead journey has a touch on it,
+    at any time up to the as-of moment: a response to the Salesforce campaign (a campaign
+    member who responded, on a lead or on a contact converted from one), or a HubSpot form
+    submitted on a page whose URL carries the ad campaign's utm_campaign. -#}
+
+with
+
+ad_spend as (
+
+    select * from {{ ref('stg_ads__spend') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('stg_salesforce__campaigns') }}
+
+),
+
+touches as (
+
+    select * from {{ ref('int_touches_unioned') }}
+
+),
+
+form_submissions as (
+
+    select * from {{ ref('stg_hubspot__form_submissions') }}
+
+),
+
+numbers as (
+
+    {{ dbt.generate_series(1200) }}
+
+),
+
+-- the utm_campaign of each form submission's page URL
+{%- set after_utm = dbt.split_part('form_submissions.page_url', "'utm_campaign='", 2) %}
+{%- set utm_value = dbt.split_part(dbt.split_part(after_utm, "'&'", 1), "'#'", 1) %}
+form_campaigns as (
+
+    select
+        touches.journey_id,
+        lower(nullif({{ utm_value }}, '')) as utm_campaign
+    from touches
+    inner join form_submissions
+        on touches.touch_id = {{ dbt.concat(["'hubspot_form:'", "form_submissions.form_submission_id"]) }}
+    where touches.touch_source = 'hubspot_form'
+        and form_submissions.page_url like '%utm_campaign=%'
+
+),
+
+ad_campaign_leads as (
+
+    select
+        utm_campaign,
+        count(distinct journey_id) as attributed_journeys
+    from form_campaigns
+    where utm_campaign is not null
+    group by utm_campaign
+
+),
+
+salesforce_campaign_leads as (
+
+    select
+        touch_detail as campaign_id,
+        count(distinct journey_id) as attributed_journeys
+    from touches
+    where touch_source = 'salesforce_campaign'
+    group by touch_detail
+
+),
+
+ad_months as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'spend_date') }} as date) as spend_month,
+        platform,
+        campaign_id,
+        currency,
+        max(campaign_name) as campaign_name,
+        lower(max(utm_campaign)) as utm_campaign,
+        sum(spend) as spend
+    from ad_spend
+    where spend_date is not null
+    group by
+        cast({{ dbt.date_trunc('month', 'spend_date') }} as date),
+        platform,
+        campaign_id,
+        currency
+
+),
+
+ad_rows as (
+
+    select
+        ad_months.spend_month,
+        'ad_platform' as spend_source,
+        ad_months.platform,
+        ad_months.campaign_id,
+        ad_months.campaign_name,
+        ad_months.currency,
+        ad_months.spend,
+        coalesce(ad_campaign_leads.attributed_journeys, 0) as attributed_journeys
+    from ad_months
+    left join ad_campaign_leads
+        on ad_months.utm_campaign = ad_campaign_leads.utm_campaign
+
+),
+
+campaign_spans as (
+
+    select
+        campaign_id,
+        campaign_name,
+        currency_iso_code,
+        actual_cost,
+        cast({{ dbt.date_trunc('month', 'coalesce(start_date, end_date)') }} as date) as first_month,
+        -- an end before the start (or no end): the start month
+        cast({{ dbt.date_trunc(
+            'month',
+            'case when end_date >= start_date or start_date is null then end_date else start_date end',
+        ) }} as date) as last_month
+    from campaigns
+    where actual_cost is not null
+        and coalesce(start_date, end_date) is not null
+
+),
+
+campaign_months as (
+
+    select
+        campaign_id,
+        campaign_name,
+        currency_iso_code,
+        actual_cost,
+        first_month,
+        {{ dbt.datediff('first_month', 'last_month', 'month') }} + 1 as months
+    from campaign_spans
+
+),
+
+campaign_rows as (
+
+    select
+        cast(
+            {{ dbt.dateadd('month', 'numbers.generated_number - 1', 'campaign_months.first_month') }} as date
+        ) as spend_month,
+        'salesforce_campaign' as spend_source,
+        'salesforce' as platform,
+        campaign_months.campaign_id,
+        campaign_months.campaign_name,
+        campaign_months.currency_iso_code as currency,
+        campaign_months.actual_cost / campaign_months.months as spend,
+        coalesce(salesforce_campaign_leads.attributed_journeys, 0) as attributed_journeys
+    from campaign_months
+    inner join numbers
+        on campaign_months.months >= numbers.generated_number
+    left join salesforce_campaign_leads
+        on campaign_months.campaign_id = salesforce_campaign_leads.campaign_id
+
+),
+
+unioned as (
+
+    select * from ad_rows
+    union all
+    select * from campaign_rows
+
+),
+
+final as (
+
+    select
+        spend_month,
+        spend_source,
+        platform,
+        campaign_id,
+        campaign_name,
+        currency,
+        spend,
+        attributed_journeys,
+        attributed_journeys > 0 as is_attributable
+    from unioned
+
+)
+
+select * from final
