@@ -9,7 +9,8 @@ from orchestration.warehouse import connect
 def warehouse_status(home: Home) -> str:
     with connect(home, read_only=True) as con:
         def table(sql: str) -> str:
-            return str(con.sql(sql)) if con.execute(sql).fetchone() else "  (none)\n"
+            relation = con.sql(sql)
+            return str(relation) if relation.limit(1).fetchall() else "  (none)\n"
 
         has = {row[0] for row in con.execute(
             "select table_schema || '.' || table_name from information_schema.tables").fetchall()}
@@ -37,6 +38,10 @@ def funnel_summary(home: Home) -> str:
         return str(con.sql("""
             select sourced_by, count(*) as leads,
                    count(mql_at) as mqls,
+                   count(*) filter (where is_handed_over) as handed_over,
+                   round(count(*) filter (where is_handed_over and is_accepted)
+                         / nullif(count(*) filter (where is_handed_over), 0), 3)
+                       as acceptance_rate,
                    count(sal_at) as accepted_by_sales,
                    count(sql_at) as sqls,
                    count(opportunity_id) as opportunities,

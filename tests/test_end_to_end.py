@@ -117,6 +117,19 @@ def test_a_second_refresh_loads_nothing_and_changes_no_count(warehouse, capsys):
     assert "refresh done" in capsys.readouterr().out
 
 
+def test_status_shows_loads_quarantine_and_marts(warehouse, capsys):
+    home, truth, _ = warehouse
+
+    assert main(["status", "--home", str(home.root), "--funnel"]) == 0
+
+    out = capsys.readouterr().out
+    lead_rows = truth["counts"]["salesforce__lead"]["rows"]
+    assert "salesforce/Lead" in out and f"{lead_rows}" in out
+    assert "not a timestamp" in out  # a quarantine reason of the generator's bad rows
+    assert "marts.fct_lead_funnel" in out and "marts.kpi_alignment_monthly" in out
+    assert "Funnel by sourcing" in out and "marketing" in out
+
+
 def test_a_broken_landing_file_fails_the_refresh_naming_asset_file_and_column(warehouse,
                                                                               capsys):
     home, _, _ = warehouse
