@@ -43,7 +43,6 @@ def funnel_summary(home: Home) -> str:
                          / nullif(count(*) filter (where is_handed_over), 0), 3)
                        as acceptance_rate,
                    count(sal_at) as accepted_by_sales,
-                   count(sql_at) as sqls,
                    count(opportunity_id) as opportunities,
                    count(won_at) as won,
                    round(sum(case when won_at is not null then amount end), 0) as won_amount
