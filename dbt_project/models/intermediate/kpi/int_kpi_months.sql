@@ -3,7 +3,6 @@
     months without any data included (their rates are null, their counts 0). Each month's
     bounds are given in UTC (local midnights), and whether the month was over at the as-of
     moment. -#}
-{{ config(schema='intermediate', tags=['kpi']) }}
 
 with
 

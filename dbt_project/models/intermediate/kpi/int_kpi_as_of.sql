@@ -4,7 +4,6 @@
     status stages, marketing touches, logged sales activities and opportunity creation.
     Close dates, campaign dates and ad-spend days are left out (a close date or a campaign end
     may be set in the future). -#}
-{{ config(schema='intermediate', tags=['kpi']) }}
 
 with
 
