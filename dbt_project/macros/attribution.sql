@@ -1,0 +1,91 @@
+{#- Helpers of the attribution models (models/*/attribution, docs/attribution.md). -#}
+
+{#- The attribution settings: var `attribution` of dbt_project.yml over these defaults, one
+    level deep, so that --vars '{attribution: {time_decay_half_life_days: 14}}' changes one
+    setting and keeps the others. -#}
+{% macro attribution_config() -%}
+    {%- set config = {
+        'reporting_currency': 'USD',
+        'lookback_days': {'lead_created': 90, 'mql': 90, 'sal': 90, 'opportunity_created': 365, 'won': 365},
+        'u_shaped': {'first': 0.5, 'last': 0.5},
+        'w_shaped': {'first': 0.3, 'lead_created': 0.3, 'opportunity_created': 0.3},
+        'full_path': {'first': 0.225, 'lead_created': 0.225, 'opportunity_created': 0.225, 'won': 0.225},
+        'time_decay_half_life_days': 7,
+    } -%}
+    {%- set given = var('attribution', {}) or {} -%}
+    {%- for key, value in given.items() -%}
+        {%- if value is mapping and config.get(key) is mapping -%}
+            {%- set merged = {} -%}
+            {%- do merged.update(config[key]) -%}
+            {%- do merged.update(value) -%}
+            {%- do config.update({key: merged}) -%}
+        {%- else -%}
+            {%- do config.update({key: value}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(config) }}
+{%- endmacro %}
+
+{#- The attribution models, in the order the marts list them, and the conversion milestones. -#}
+{% macro attribution_models() -%}
+    {{ return(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay']) }}
+{%- endmacro %}
+
+{% macro attribution_milestones() -%}
+    {{ return(['lead_created', 'mql', 'sal', 'opportunity_created', 'won']) }}
+{%- endmacro %}
+
+{#- The value of one query-string parameter of a URL (text after `<name>=` up to the next `&`
+    or `#`), lower case, null when absent or empty. The parameter name matches in any case and
+    only as a whole name (`xutm_campaign=` is not `utm_campaign=`). Values are not
+    percent-decoded. -#}
+{% macro url_query_parameter(url, name) -%}
+    {{ return(adapter.dispatch('url_query_parameter', 'alignment')(url, name)) }}
+{%- endmacro %}
+
+{% macro default__url_query_parameter(url, name) -%}
+    {%- set query = dbt.concat(["'&'", dbt.split_part(dbt.split_part('lower(' ~ url ~ ')', "'#'", 1), "'?'", 2)]) -%}
+    {%- set after = dbt.split_part(query, "'&" ~ name | lower ~ "='", 2) -%}
+    nullif({{ dbt.split_part(after, "'&'", 1) }}, '')
+{%- endmacro %}
+
+{#- 0.5 ^ (age / half-life): the weight of a touch `age_days` old under time decay. -#}
+{% macro half_life_decay(age_days, half_life_days) -%}
+    {{ return(adapter.dispatch('half_life_decay', 'alignment')(age_days, half_life_days)) }}
+{%- endmacro %}
+
+{% macro default__half_life_decay(age_days, half_life_days) -%}
+    power(0.5, cast({{ age_days }} as {{ type_double() }}) / {{ half_life_days }})
+{%- endmacro %}
+
+{% macro spark__half_life_decay(age_days, half_life_days) -%}
+    pow(0.5, cast({{ age_days }} as double) / {{ half_life_days }})
+{%- endmacro %}
+
+{#- A double rounded to `places` decimals, still a double (PostgreSQL rounds only numeric). -#}
+{% macro round_double(expression, places) -%}
+    {{ return(adapter.dispatch('round_double', 'alignment')(expression, places)) }}
+{%- endmacro %}
+
+{% macro default__round_double(expression, places) -%}
+    cast(round(cast({{ expression }} as numeric), {{ places }}) as {{ type_double() }})
+{%- endmacro %}
+
+{% macro duckdb__round_double(expression, places) -%}
+    round({{ expression }}, {{ places }})
+{%- endmacro %}
+
+{% macro spark__round_double(expression, places) -%}
+    round({{ expression }}, {{ places }})
+{%- endmacro %}
+
+{#- An amount in the reporting currency: as it is when its currency is the reporting one (or
+    unknown), else times the FX rate (null when no rate is known). -#}
+{% macro to_reporting_currency(amount, currency, rate) -%}
+    case
+        when {{ currency }} is null
+            or upper(trim({{ currency }})) = '{{ attribution_config()["reporting_currency"] | upper }}'
+            then {{ amount }}
+        else {{ amount }} * {{ rate }}
+    end
+{%- endmacro %}

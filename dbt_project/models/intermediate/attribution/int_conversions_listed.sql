@@ -1,0 +1,133 @@
+{#- Every conversion attribution credits, one row per milestone reached:
+    - lead_created, mql, sal: each lead journey of fct_lead_funnel at created_at, mql_at, sal_at;
+    - opportunity_created, won: each opportunity of fct_opportunities at its creation and at
+      won_at (its close date), with its amount in the reporting currency (seeds/fx_rates at
+      the month of the creation or the close). An opportunity no lead was converted into has
+      no journey, so no touch: it is reported as unattributed, never lost.
+    The lookback window of each milestone (var attribution.lookback_days) starts
+    window_start_at; the moments of the lead's and the opportunity's creation place the W-shaped
+    and full-path key touches. conversion_month: the reporting-time-zone month of the moment,
+    except won, whose close date keeps its own calendar month. -#}
+
+{%- set config = attribution_config() %}
+
+with
+
+funnel as (
+
+    select * from {{ ref('fct_lead_funnel') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('fct_opportunities') }}
+
+),
+
+journeys as (
+
+    select journey_id, created_at from {{ ref('fct_lead_funnel') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_ranged') }}
+
+),
+
+lead_milestones as (
+
+    {%- for milestone, column in [('lead_created', 'created_at'), ('mql', 'mql_at'), ('sal', 'sal_at')] %}
+    select
+        '{{ milestone }}' as milestone,
+        journey_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        account_id,
+        {{ column }} as converted_at,
+        created_at as lead_created_at,
+        cast(null as {{ dbt.type_timestamp() }}) as opportunity_created_at,
+        cast(null as {{ type_double() }}) as amount_original,
+        cast(null as {{ dbt.type_string() }}) as currency
+    from funnel
+    where {{ column }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+),
+
+opportunity_milestones as (
+
+    {%- for milestone, column in [('opportunity_created', 'created_at'), ('won', 'won_at')] %}
+    select
+        '{{ milestone }}' as milestone,
+        opportunities.journey_id,
+        opportunities.opportunity_id,
+        opportunities.account_id,
+        opportunities.{{ column }} as converted_at,
+        journeys.created_at as lead_created_at,
+        opportunities.created_at as opportunity_created_at,
+        cast(opportunities.amount as {{ type_double() }}) as amount_original,
+        upper(trim(opportunities.currency_iso_code)) as currency
+    from opportunities
+    left join journeys
+        on opportunities.journey_id = journeys.journey_id
+    where opportunities.{{ column }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+),
+
+milestones as (
+
+    select * from lead_milestones
+    union all
+    select * from opportunity_milestones
+
+),
+
+dated as (
+
+    select
+        {{ dbt.concat(["milestone", "':'", "coalesce(opportunity_id, journey_id)"]) }} as conversion_id,
+        milestones.*,
+        case
+            when milestone = 'won' then cast({{ dbt.date_trunc('month', 'converted_at') }} as date)
+            else {{ reporting_month('converted_at') }}
+        end as conversion_month,
+        case milestone
+            {%- for milestone, days in config['lookback_days'].items() %}
+            when '{{ milestone }}' then {{ days | int }}
+            {%- endfor %}
+        end as lookback_days
+    from milestones
+
+),
+
+final as (
+
+    select
+        dated.conversion_id,
+        dated.milestone,
+        dated.journey_id,
+        dated.opportunity_id,
+        dated.account_id,
+        dated.converted_at,
+        dated.conversion_month,
+        dated.lead_created_at,
+        dated.opportunity_created_at,
+        dated.lookback_days,
+        {{ dbt.dateadd('day', '-1 * dated.lookback_days', 'dated.converted_at') }} as window_start_at,
+        dated.currency,
+        dated.amount_original,
+        {{ to_reporting_currency('dated.amount_original', 'dated.currency', 'fx_rates.rate_to_reporting') }} as amount
+    from dated
+    left join fx_rates
+        on dated.currency = fx_rates.currency
+            and dated.conversion_month >= fx_rates.valid_from
+            and dated.conversion_month < fx_rates.valid_to
+
+)
+
+select * from final

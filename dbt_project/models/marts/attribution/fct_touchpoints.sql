@@ -1,0 +1,78 @@
+{#- Every identified touch of a person, marketing and sales (int_touchpoints_unioned), with its
+    canonical campaign and channel (int_campaign_keys_mapped): a key no map or catalogue knows
+    counts under campaign `unmapped`; a touch with no campaign key at all (a form without
+    utm_campaign, a sales activity) under `no_campaign`, its channel by touch kind
+    (campaign_channel_map). No touch is dropped. -#}
+
+with
+
+touches as (
+
+    select * from {{ ref('int_touchpoints_unioned') }}
+
+),
+
+campaign_keys as (
+
+    select * from {{ ref('int_campaign_keys_mapped') }}
+
+),
+
+journeys as (
+
+    select journey_id, account_id from {{ ref('fct_lead_funnel') }}
+
+),
+
+channel_map as (
+
+    select * from {{ ref('campaign_channel_map') }}
+    where {{ picklist_key('source_system') }} = 'no_campaign'
+
+),
+
+final as (
+
+    select
+        touches.touch_id,
+        touches.journey_id,
+        journeys.account_id,
+        touches.touched_at,
+        {{ reporting_month('touches.touched_at') }} as touch_month,
+        touches.touch_kind,
+        touches.touch_source,
+        touches.touch_kind in ('sales_task', 'sales_meeting') as is_sales_touch,
+        touches.utm_source,
+        touches.utm_medium,
+        touches.utm_campaign,
+        touches.source_system,
+        touches.source_campaign_key,
+        case
+            when touches.source_campaign_key is null then 'no_campaign'
+            else coalesce(campaign_keys.campaign_key, 'unmapped')
+        end as campaign_key,
+        case
+            when touches.source_campaign_key is null then 'No campaign'
+            else coalesce(campaign_keys.campaign_name, 'Unmapped')
+        end as campaign_name,
+        case
+            when touches.source_campaign_key is null then coalesce(channel_map.channel, 'unmapped')
+            else coalesce(campaign_keys.channel, 'unmapped')
+        end as channel,
+        case
+            when touches.source_campaign_key is null then 'no_campaign'
+            else coalesce(campaign_keys.mapped_by, 'unmapped')
+        end as mapped_by,
+        touches.touch_detail
+    from touches
+    left join journeys
+        on touches.journey_id = journeys.journey_id
+    left join campaign_keys
+        on touches.source_system = campaign_keys.source_system
+            and touches.source_campaign_key = campaign_keys.source_campaign_key
+    left join channel_map
+        on touches.touch_kind = {{ picklist_key('channel_map.source_type') }}
+
+)
+
+select * from final
