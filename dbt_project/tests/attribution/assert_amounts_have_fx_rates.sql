@@ -1,0 +1,30 @@
+{#- Warn only: spend and opportunity amounts in a currency other than the reporting one with
+    no row in seeds/fx_rates.csv. They are not converted (null) and so left out of the
+    attribution marts' sums; add the currency's rates. -#}
+{{ config(severity='warn') }}
+
+with
+
+unconverted as (
+
+    select 'spend' as amount_of, currency, spend_month as amount_month
+    from {{ ref('int_campaign_spend_converted') }}
+    where spend is null and spend_original is not null
+
+    union all
+
+    select 'opportunity' as amount_of, currency, conversion_month as amount_month
+    from {{ ref('int_conversions_listed') }}
+    where amount is null and amount_original is not null
+
+),
+
+final as (
+
+    select amount_of, currency, count(*) as amounts, min(amount_month) as first_month
+    from unconverted
+    group by amount_of, currency
+
+)
+
+select * from final

@@ -1,0 +1,62 @@
+{#- Under every model, fct_campaign_roi's lines add up to the whole: attributed leads, MQLs,
+    SALs, opportunities and won deals to the conversions of int_conversions_listed, pipeline
+    and won revenue to their amounts, spend to int_campaign_spend_converted. Nothing is lost
+    between campaigns, unmapped, unattributed and unexplained lines. -#}
+
+with
+
+roi as (
+
+    select
+        attribution_model,
+        sum(attributed_leads) as leads,
+        sum(attributed_mqls) as mqls,
+        sum(attributed_sals) as sals,
+        sum(attributed_opportunities) as opportunities,
+        sum(attributed_won_deals) as won_deals,
+        sum(attributed_pipeline) as pipeline,
+        sum(attributed_won_revenue) as won_revenue,
+        sum(spend) as spend
+    from {{ ref('fct_campaign_roi') }}
+    group by attribution_model
+
+),
+
+conversions as (
+
+    select
+        count(case when milestone = 'lead_created' then 1 end) as leads,
+        count(case when milestone = 'mql' then 1 end) as mqls,
+        count(case when milestone = 'sal' then 1 end) as sals,
+        count(case when milestone = 'opportunity_created' then 1 end) as opportunities,
+        count(case when milestone = 'won' then 1 end) as won_deals,
+        coalesce(sum(case when milestone = 'opportunity_created' then amount end), 0) as pipeline,
+        coalesce(sum(case when milestone = 'won' then amount end), 0) as won_revenue
+    from {{ ref('int_conversions_listed') }}
+
+),
+
+spend as (
+
+    select coalesce(sum(spend), 0) as spend from {{ ref('int_campaign_spend_converted') }}
+
+),
+
+final as (
+
+    select roi.*
+    from roi
+    cross join conversions
+    cross join spend
+    where abs(roi.leads - conversions.leads) > 0.000001
+        or abs(roi.mqls - conversions.mqls) > 0.000001
+        or abs(roi.sals - conversions.sals) > 0.000001
+        or abs(roi.opportunities - conversions.opportunities) > 0.000001
+        or abs(roi.won_deals - conversions.won_deals) > 0.000001
+        or abs(roi.pipeline - conversions.pipeline) > 0.000001 * (1 + abs(conversions.pipeline))
+        or abs(roi.won_revenue - conversions.won_revenue) > 0.000001 * (1 + abs(conversions.won_revenue))
+        or abs(roi.spend - spend.spend) > 0.01
+
+)
+
+select * from final
