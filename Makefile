@@ -7,7 +7,7 @@ LEADS ?= 20000
 SEED ?= 42
 export ALIGNMENT_HOME
 
-.PHONY: install demo test lint ui clean
+.PHONY: install demo test lint ui clean test-engines
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,18 @@ clean:
 
 lint: install
 	$(BIN)/ruff check orchestration tests
+
+# The same dbt project on PostgreSQL and on Spark (local mode), every mart compared with
+# DuckDB's (docs/engines.md). Installs Debian's postgresql and a Java 17 runtime if missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(VENV)/.installed-engines: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,engines]'
+	touch $@
+
+test-engines: $(VENV)/.installed-engines
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; }
+	@command -v java >/dev/null || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
+	$(BIN)/pytest -q -m engines tests/engines

@@ -39,8 +39,11 @@ def engine_data(tmp_path_factory):
     leads = os.environ.get("ALIGNMENT_ENGINE_LEADS", "2000")
     env = {**os.environ, "ALIGNMENT_HOME": str(home)}
     for command in (["generate", "--leads", leads, "--seed", "42"], ["refresh"]):
-        subprocess.run([str(BIN / "alignment"), *command, "--home", str(home)], env=env,
-                       check=True, stdout=subprocess.DEVNULL)
+        done = subprocess.run([str(BIN / "alignment"), *command, "--home", str(home)], env=env,
+                              capture_output=True, text=True)
+        if done.returncode:
+            pytest.fail(f"alignment {command[0]} failed on DuckDB:\n{done.stdout[-3000:]}"
+                        f"\n{done.stderr[-3000:]}")
     tables = export_parquet(home / "warehouse.duckdb", home / "parquet")
     return {"home": home, "warehouse": home / "warehouse.duckdb", "tables": tables}
 
