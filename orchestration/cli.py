@@ -24,25 +24,51 @@ def _generate(args: argparse.Namespace, home: Home) -> int:
     return 0
 
 
+def _print_contract(outcome, out) -> None:
+    """The KPI contract's failures, blocking ones first, and a one-line tally."""
+    failing = [*outcome.contract_errors, *outcome.contract_warnings]
+    for check in failing:
+        print(check.summary, file=out)
+    if outcome.contract:
+        print(f"KPI contract: {len(outcome.contract) - len(failing)} of {len(outcome.contract)} "
+              f"expectations met, {len(outcome.contract_errors)} blocking failures, "
+              f"{len(outcome.contract_warnings)} warnings (history: marts.contract_results)",
+              file=out)
+
+
 def _refresh(args: argparse.Namespace, home: Home) -> int:
     from orchestration.refresh import run_refresh
 
     started = time.monotonic()
     outcome = run_refresh(home, restate=args.restate)
     seconds = time.monotonic() - started
-    if not outcome.success:
+    if not outcome.ok:
         print(f"refresh FAILED after {seconds:.1f}s (run {outcome.run_id})", file=sys.stderr)
         for failure in outcome.failures:
             print(f"  failed: {failure}", file=sys.stderr)
         for check in outcome.failed_checks:
             print(f"  failed dbt test: {check}", file=sys.stderr)
+        _print_contract(outcome, sys.stderr)
         print(f"  dbt's full output: {outcome.log}", file=sys.stderr)
         return 1
     print(f"refresh done in {seconds:.1f}s: {home.warehouse}"
           + (" (history restated under the current lead definition)" if args.restate else ""))
     for check in outcome.failed_checks:
         print(f"  warning, dbt test failed: {check}")
+    _print_contract(outcome, sys.stdout)
     return 0
+
+
+def _check(args: argparse.Namespace, home: Home) -> int:
+    from orchestration.kpi_contract import data_docs_index
+    from orchestration.refresh import run_contract_check
+
+    outcome = run_contract_check(home)
+    for failure in outcome.failures:
+        print(f"  failed: {failure}", file=sys.stderr)
+    _print_contract(outcome, sys.stdout)
+    print(f"Data Docs: {data_docs_index(home)}")
+    return 0 if outcome.ok else 1
 
 
 def _whatif(args: argparse.Namespace, home: Home) -> int:
@@ -93,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--restate", action="store_true",
                          help="judge all history by the current lead definition")
     refresh.set_defaults(run=_refresh)
+
+    check = commands.add_parser("check", parents=[common],
+                                help="check the KPI contract (expectations/) against the "
+                                     "warehouse as it is; exit 1 on a blocking failure")
+    check.set_defaults(run=_check)
 
     whatif = commands.add_parser("whatif", parents=[common],
                                  help="funnel KPIs under a candidate contract, beside the current")

@@ -28,6 +28,31 @@ DAY_SETTINGS = (("handoff", "disposition_days", 1), ("recycle", "stalled_days", 
                 ("recycle", "cooldown_days", 0), ("recycle", "nurture_window_days", 1))
 
 
+@dataclass(frozen=True)
+class Commitment:
+    kind: str  # 'count' (whole number), 'rate' (0..1), 'amount' or 'days' (whole number)
+    side: str  # who signs for it
+    promise: str  # in words, for docs/definitions.md
+
+
+# [version.commitments]: the KPI targets each side signs, checked by the suites in
+# expectations/. A commitment left out is not agreed, and its expectation judges nothing.
+COMMITMENTS = {
+    "min_sales_ready_leads_per_month": Commitment(
+        "count", "marketing", "sales-ready leads handed over per complete month, at least"),
+    "min_acceptance_rate": Commitment(
+        "rate", "marketing", "share of the month's handoffs sales accept, at least"),
+    "max_cost_per_sales_ready_lead": Commitment(
+        "amount", "marketing", "spend per sales-ready lead in a month, at most"),
+    "min_sla_compliance_rate": Commitment(
+        "rate", "sales",
+        "share of the month's decided handoffs first touched within the SLA, at least"),
+    "max_days_unworked": Commitment(
+        "days", "sales",
+        "days a handed-over lead may wait to be worked (touched, accepted or rejected), at most"),
+}
+
+
 class ContractError(ValueError):
     """The contract file breaks a rule; the message lists every problem found."""
 
@@ -51,6 +76,7 @@ class DefinitionVersion:
     sla_business_hours: bool
     rejection_reasons: dict[str, str]  # reason code -> what it means
     days: dict[str, int]  # disposition_days, stalled_days, cooldown_days, nurture_window_days
+    commitments: dict[str, float | None]  # every name of COMMITMENTS; None: not agreed
 
 
 def known_touch_types(seeds: Path = SEEDS_DIR) -> frozenset[str]:
@@ -166,6 +192,22 @@ def _parse_reasons(raw: dict, where: str, vocabulary: _Vocabulary,
     return cleaned
 
 
+def _parse_commitments(raw: dict, where: str, errors: list[str]) -> dict[str, float | None]:
+    table = raw.get("commitments", {})
+    for unknown in sorted(set(table) - set(COMMITMENTS)):
+        errors.append(f"{where} commitments: unknown commitment {unknown!r} "
+                      f"(known: {', '.join(COMMITMENTS)})")
+    parsed: dict[str, float | None] = {}
+    for name, commitment in COMMITMENTS.items():
+        value = _number(table, name, f"{where} commitments", errors,
+                        whole=commitment.kind in ("count", "days"), required=False)
+        if commitment.kind == "rate" and value is not None and value > 1:
+            errors.append(f"{where} commitments: {name} is a share between 0 and 1, "
+                          f"got {value}")
+        parsed[name] = None if value is None else float(value)
+    return parsed
+
+
 def _parse_version(raw: dict, index: int, vocabulary: _Vocabulary,
                    errors: list[str]) -> DefinitionVersion | None:
     name = raw.get("version")
@@ -238,6 +280,7 @@ def _parse_version(raw: dict, index: int, vocabulary: _Vocabulary,
         srl_min_score=float(threshold if srl_min_score is None else srl_min_score),
         sla_hours=float(sla_hours), sla_business_hours=business_hours,
         rejection_reasons=reasons, days=days,
+        commitments=_parse_commitments(raw, where, errors),
     )
 
 
@@ -302,7 +345,8 @@ def write_contract_tables(con: duckdb.DuckDBPyConnection,
                 disposition_days integer not null, stalled_days integer not null,
                 cooldown_days integer not null, nurture_window_days integer not null,
                 agreed_by_marketing varchar not null, agreed_by_sales varchar not null,
-                is_current boolean not null)""")
+                is_current boolean not null, """
+                + ", ".join(f"{name} double" for name in COMMITMENTS) + ")")
         con.execute("""create or replace table contract.lead_definition_points (
                 version varchar not null, touch_type varchar not null, points double not null)""")
         con.execute("""create or replace table contract.lead_definition_values (
@@ -313,12 +357,13 @@ def write_contract_tables(con: duckdb.DuckDBPyConnection,
         for v, end in zip(versions, ends, strict=True):
             con.execute(
                 "insert into contract.lead_definition_versions values "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"({', '.join('?' * (17 + len(COMMITMENTS)))})",
                 [v.version, v.effective_from, end, v.mql_threshold, v.scoring_window_days,
                  v.min_employees, v.max_employees, v.srl_min_score, v.sla_hours,
                  v.sla_business_hours, v.days["disposition_days"], v.days["stalled_days"],
                  v.days["cooldown_days"], v.days["nurture_window_days"],
-                 v.agreed_by_marketing, v.agreed_by_sales, end is None])
+                 v.agreed_by_marketing, v.agreed_by_sales, end is None,
+                 *(v.commitments[name] for name in COMMITMENTS)])
             rows = {
                 "lead_definition_points": [[v.version, t, p] for t, p in sorted(v.points.items())],
                 "lead_definition_values": [[v.version, name, value]

@@ -8,7 +8,9 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.contract import lead_definitions
 from orchestration.assets.dbt import DBT_PROJECT, alignment_dbt
 from orchestration.assets.ingestion import INGESTION_ASSETS
+from orchestration.assets.kpi_contract import suite_checks
 from orchestration.home import Home, contract_file
+from orchestration.kpi_contract import load_suites
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import refresh_schedule
 from orchestration.sensors import landing_sensor
@@ -16,14 +18,24 @@ from orchestration.sensors import landing_sensor
 # One process writes warehouse.duckdb at a time: steps run one after another in-process.
 refresh_job = dg.define_asset_job(
     "refresh", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
-    description="Load new landing files, validate the lead definitions, dbt build.",
+    description="Load new landing files, validate the lead definitions, dbt build, check the "
+                "KPI contract.",
 )
 
 
+def contract_check_job(checks: list[dg.AssetChecksDefinition]) -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        "contract_check", selection=dg.AssetSelection.checks(*checks),
+        executor_def=dg.in_process_executor,
+        description="Check the KPI contract (expectations/) against the warehouse as it is.")
+
+
 def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions:
+    checks = [suite_checks(suite) for suite in load_suites()]
     return dg.Definitions(
         assets=[*INGESTION_ASSETS, lead_definitions, alignment_dbt],
-        jobs=[refresh_job],
+        asset_checks=checks,
+        jobs=[refresh_job, contract_check_job(checks)],
         schedules=[refresh_schedule(refresh_job)],
         sensors=[landing_sensor(refresh_job, home)],
         resources={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from orchestration.contract import FIT_LISTS, DefinitionVersion, load_contract
+from orchestration.contract import COMMITMENTS, FIT_LISTS, DefinitionVersion, load_contract
 from orchestration.home import CONTRACT_FILE, PROJECT_ROOT, SEEDS_DIR
 
 GLOSSARY_FILE = PROJECT_ROOT / "docs" / "definitions.md"
@@ -87,6 +87,10 @@ def _version_section(version: DefinitionVersion, end: str) -> str:
                            f"{days['nurture_window_days']} days is at risk"],
     ]
     reasons = [[code, text] for code, text in sorted(version.rejection_reasons.items())]
+    commitments = [[c.side, f"`{name}`: {c.promise}",
+                     "not agreed" if version.commitments[name] is None
+                     else f"{version.commitments[name]:g}"]
+                   for name, c in COMMITMENTS.items()]
     return (
         f"## Version {version.version}\n\n"
         f"In effect from {version.effective_from:%Y-%m-%d} {end}. Agreed for marketing by "
@@ -95,6 +99,8 @@ def _version_section(version: DefinitionVersion, end: str) -> str:
         + "\n### Fit\n" + _table(["criterion", "rule"], fit)
         + "\n### Points per touch\n" + _table(["touch type", "points"], points)
         + "\n### Rejection reason codes\n" + _table(["code", "meaning"], reasons)
+        + "\n### Commitments (the KPI contract, expectations/)\n"
+        + _table(["side", "commitment", "agreed"], commitments)
     )
 
 

@@ -1,4 +1,4 @@
-"""Run the refresh job in-process and say plainly what failed."""
+"""Run the refresh (or the contract check alone) in-process and say plainly what failed."""
 
 from __future__ import annotations
 
@@ -12,12 +12,33 @@ from orchestration.progress import progress_logger
 
 
 @dataclass(frozen=True)
+class ContractCheck:
+    severity: str  # error or warn
+    passed: bool
+    summary: str  # orchestration.kpi_contract.Outcome.summary
+
+
+@dataclass(frozen=True)
 class RefreshOutcome:
     success: bool
     run_id: str
     failures: tuple[str, ...]  # "<step>: <why>"
     failed_checks: tuple[str, ...]  # "<asset>: <check>" of dbt tests that failed
+    contract: tuple[ContractCheck, ...]  # every KPI contract expectation checked
     log: str  # dbt's full output of this run
+
+    @property
+    def contract_errors(self) -> tuple[ContractCheck, ...]:
+        return tuple(c for c in self.contract if not c.passed and c.severity == "error")
+
+    @property
+    def contract_warnings(self) -> tuple[ContractCheck, ...]:
+        return tuple(c for c in self.contract if not c.passed and c.severity == "warn")
+
+    @property
+    def ok(self) -> bool:
+        """The run succeeded and no blocking (error) expectation of the contract failed."""
+        return self.success and not self.contract_errors
 
 
 def _failure_text(event: dg.DagsterEvent) -> str:
@@ -28,38 +49,52 @@ def _failure_text(event: dg.DagsterEvent) -> str:
     return error.message.strip()
 
 
-def run_refresh(home: Home, *, restate: bool = False) -> RefreshOutcome:
-    """Materialize every asset once: ingest, validate the contract, dbt build.
+def _outcome(result: dg.ExecuteInProcessResult, log: str) -> RefreshOutcome:
+    failures, failed_checks, contract = [], [], []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            failures.append(f"{event.step_key}: {_failure_text(event)}")
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if "suite" in evaluation.metadata:
+                contract.append(ContractCheck(evaluation.metadata["severity"].value,
+                                              evaluation.passed,
+                                              evaluation.metadata["summary"].value))
+            elif not evaluation.passed:
+                failed_checks.append(
+                    f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
+    return RefreshOutcome(result.success, result.run_id, tuple(failures), tuple(failed_checks),
+                          tuple(contract), log)
 
-    restate: judge all history by the current lead definition; the run carries the tag
-    alignment/restate=true and the funnel's rows say judged_by='current_version_restated'.
-    """
+
+def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> RefreshOutcome:
     home.export()
     # Imported once the home is exported: the code location reads it on import.
-    from orchestration.assets.dbt import RESTATE_TAG
     from orchestration.definitions import build_definitions
 
     defs = build_definitions(home, loggers={"progress": progress_logger})
-    job = defs.resolve_job_def("refresh")
-    log = home.root / "logs" / "refresh.log"
+    job = defs.resolve_job_def(job_name)
+    log = home.root / "logs" / f"{job_name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
     with (dg.DagsterInstance.ephemeral() as instance, log.open("w", encoding="utf-8") as out,
           redirect_stdout(out)):
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
-            tags={RESTATE_TAG: "true"} if restate else None,
-            run_config={"loggers": {"progress": {}}})
-        failures = tuple(
-            f"{event.step_key}: {_failure_text(event)}"
-            for event in result.all_events
-            if event.event_type_value == "STEP_FAILURE"
-        )
-        failed_checks = tuple(
-            f"{event.event_specific_data.asset_key.to_user_string()}: "
-            f"{event.event_specific_data.check_name}"
-            for event in result.all_events
-            if event.event_type_value == "ASSET_CHECK_EVALUATION"
-            and not event.event_specific_data.passed
-        )
-        return RefreshOutcome(result.success, result.run_id, failures, failed_checks, str(log))
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
+                                        run_config={"loggers": {"progress": {}}})
+        return _outcome(result, str(log))
+
+
+def run_refresh(home: Home, *, restate: bool = False) -> RefreshOutcome:
+    """Materialize every asset once: ingest, validate the contract, dbt build, KPI contract.
+
+    restate: judge all history by the current lead definition; the run carries the tag
+    alignment/restate=true and the funnel's rows say judged_by='current_version_restated'.
+    """
+    from orchestration.assets.dbt import RESTATE_TAG
+
+    return run_job(home, "refresh", {RESTATE_TAG: "true"} if restate else None)
+
+
+def run_contract_check(home: Home) -> RefreshOutcome:
+    """Check the KPI contract against the warehouse as it is; nothing is rebuilt."""
+    return run_job(home, "contract_check")

@@ -80,6 +80,8 @@ def test_versions_parse_in_order_with_normalized_fit_values():
     assert (v2.version, v2.scoring_window_days, v2.points) == ("v2", 60, {"form_submission": 15})
     # Without an [srl] table a sales-ready lead is an MQL.
     assert v2.srl_min_score == 60
+    # Without [commitments] nothing is agreed: no expectation judges the version.
+    assert set(v2.commitments.values()) == {None}
 
 
 @pytest.mark.parametrize(
@@ -116,6 +118,15 @@ def test_versions_parse_in_order_with_normalized_fit_values():
          "version 'v1' handoff: accepted_statuses names 'Rejected - No Budget', which "
          "seeds/lead_status_map.csv maps to 'rejected'"),
         (("sla_hours = 24", "sla_hours = 0"), "version 'v1' handoff: sla_hours must be above 0"),
+        (("[version.points]\nform_submission = 15",
+          "[version.commitments]\nmin_acceptance_rate = 25\n[version.points]\nform_submission = 15"),
+         "version 'v2' commitments: min_acceptance_rate is a share between 0 and 1, got 25"),
+        (("[version.points]\nform_submission = 15",
+          "[version.commitments]\nmax_days_unworked = 2.5\n[version.points]\nform_submission = 15"),
+         "version 'v2' commitments: max_days_unworked must be a whole number, got 2.5"),
+        (("[version.points]\nform_submission = 15",
+          "[version.commitments]\nmin_mqls = 5\n[version.points]\nform_submission = 15"),
+         "version 'v2' commitments: unknown commitment 'min_mqls'"),
     ],
 )
 def test_an_invalid_contract_is_rejected_naming_version_and_field(edit, message):

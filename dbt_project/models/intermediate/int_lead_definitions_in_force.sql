@@ -37,6 +37,9 @@ final as (
         agreed_by_marketing,
         agreed_by_sales,
         is_current,
+        {%- for commitment in kpi_commitments() %}
+        {{ commitment }},
+        {%- endfor %}
         '{{ judged_by() }}' as judged_by
     from versions
     {%- if restate() %}

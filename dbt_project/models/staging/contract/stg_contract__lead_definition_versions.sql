@@ -23,7 +23,10 @@ final as (
         cast(nurture_window_days as {{ dbt.type_int() }}) as nurture_window_days,
         {{ clean_text('agreed_by_marketing') }} as agreed_by_marketing,
         {{ clean_text('agreed_by_sales') }} as agreed_by_sales,
-        coalesce(is_current, false) as is_current
+        coalesce(is_current, false) as is_current,
+        {%- for commitment in kpi_commitments() %}
+        cast({{ commitment }} as {{ type_double() }}) as {{ commitment }}{{ "," if not loop.last }}
+        {%- endfor %}
     from source
 
 )

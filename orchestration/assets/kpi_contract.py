@@ -1,0 +1,52 @@
+"""The KPI contract as Dagster asset checks: one check per expectation, on its mart's asset.
+
+`error` expectations are blocking checks: when one fails, nothing downstream of the mart
+(publication) runs in that refresh. `warn` ones report and never block.
+"""
+
+import dagster as dg
+
+from orchestration.kpi_contract import Outcome, Suite, record_results, run_suites
+from orchestration.resources import WarehouseResource
+
+SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
+
+
+def mart_key(mart: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", mart])
+
+
+def _check_result(outcome: Outcome, run_id: str) -> dg.AssetCheckResult:
+    e = outcome.expectation
+    failing = [p for p in outcome.periods if not p.passed]
+    metadata = {
+        "suite": e.suite,
+        "severity": e.severity,
+        "summary": outcome.summary,
+        "checked_rows": outcome.checked_rows,
+        "failing_rows": outcome.failing_rows,
+        "failing_periods": ", ".join(f"{p.period:%Y-%m}" for p in failing if p.period),
+        "history": dg.MetadataValue.md(
+            f"`select * from marts.contract_results where run_id = '{run_id}' "
+            f"and expectation = '{e.name}'`"),
+    }
+    return dg.AssetCheckResult(asset_key=mart_key(e.mart), check_name=e.name,
+                               passed=outcome.passed, severity=SEVERITY[e.severity],
+                               metadata=metadata)
+
+
+def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
+    specs = [dg.AssetCheckSpec(name=e.name, asset=mart_key(e.mart), description=e.description,
+                               blocking=e.severity == "error")
+             for e in suite.expectations]
+
+    @dg.multi_asset_check(specs=specs, name=f"kpi_contract_{suite.name}",
+                          description=f"{suite.description} (expectations/{suite.file.name}, "
+                                      f"signed by {suite.signed_by})")
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        outcomes = run_suites(warehouse.paths, [suite], context.run.run_id)
+        record_results(warehouse.paths, context.run.run_id, outcomes)
+        for outcome in outcomes:
+            yield _check_result(outcome, context.run.run_id)
+
+    return _check

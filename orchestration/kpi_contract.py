@@ -1,0 +1,360 @@
+"""The KPI contract: the suites in expectations/, run with Great Expectations over the marts.
+
+A suite file lists expectations in GX's own terms (type and kwargs) plus what the warehouse
+needs around them: the mart, the severity (`error` blocks publication, `warn` reports), and
+how a failure explains itself (period, value, threshold, sample rows). Thresholds are never
+copied into the suites: they are columns the marts take from the signed contract, or
+`$PARAMETER`s this module reads from the warehouse's contract tables.
+
+GX's SQL path over DuckDB returns empty metric bundles, so each mart is read read-only into
+pandas (only the columns the suite needs) and validated there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from orchestration.home import PROJECT_ROOT, Home
+from orchestration.warehouse import connect
+
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+SEVERITIES = ("error", "warn")
+SUITE_KEYS = {"suite", "signed_by", "description", "expectations"}
+EXPECTATION_KEYS = {"name", "description", "severity", "mart", "type", "kwargs", "for_each",
+                    "report"}
+REPORT_KEYS = {"period", "value", "threshold", "sample"}
+# Sample rows shown per failure: enough to act on, short enough to read.
+SAMPLE_ROWS = 5
+
+RESULTS_DDL = """
+create table if not exists marts.contract_results (
+    run_id varchar not null,
+    checked_at timestamp not null,
+    suite varchar not null,
+    expectation varchar not null,
+    severity varchar not null,
+    mart varchar not null,
+    period date,
+    value double,
+    threshold double,
+    passed boolean not null
+)"""
+
+
+class SuiteError(ValueError):
+    """A suite file breaks the format; the message names the file and the expectation."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    suite: str
+    name: str  # unique in its suite; a Dagster check name on the mart's asset
+    description: str
+    severity: str
+    mart: str
+    type: str
+    kwargs: dict
+    period: str | None = None
+    value: str | None = None
+    threshold: str | None = None
+    sample: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        """Columns of the mart the expectation and its explanation read."""
+        named = [self.kwargs.get(k) for k in ("column", "column_A", "column_B")]
+        named += [self.period, self.value, self.threshold, *self.sample]
+        condition = self.kwargs.get("row_condition") or ""
+        # A pandas row condition names its columns as plain words: keep those that exist.
+        named += condition.replace("(", " ").replace(")", " ").split()
+        return list(dict.fromkeys(c for c in named if isinstance(c, str)))
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    signed_by: str
+    description: str
+    file: Path
+    expectations: tuple[Expectation, ...]
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    period: dt.date | None
+    value: float | None
+    threshold: float | None
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    expectation: Expectation
+    passed: bool
+    checked_rows: int
+    failing_rows: int
+    periods: tuple[PeriodResult, ...]
+    samples: tuple[dict, ...] = field(default=())
+    error: str | None = None  # GX could not evaluate the expectation
+
+    @property
+    def summary(self) -> str:
+        """The failure in words: KPI value, threshold and period, or the rows that break it."""
+        e = self.expectation
+        head = f"[{e.severity}] {e.suite}.{e.name}: {e.description}"
+        if self.error:
+            return f"{head}\n    could not be evaluated on marts.{e.mart}: {self.error}"
+        if self.passed:
+            return f"{head} - passed ({self.checked_rows} rows of marts.{e.mart})"
+        lines = [head]
+        failing = [p for p in self.periods if not p.passed]
+        if e.value and e.threshold:
+            lines += [f"    {_month(p.period)}: {e.value} {_fmt(p.value)}, agreed "
+                      f"{e.threshold} {_fmt(p.threshold)}" for p in failing[:SAMPLE_ROWS]]
+            if len(failing) > SAMPLE_ROWS:
+                lines.append(f"    ... and {len(failing) - SAMPLE_ROWS} more months "
+                             "(marts.contract_results has them all)")
+        else:
+            lines.append(f"    {self.failing_rows} of {self.checked_rows} rows of "
+                         f"marts.{e.mart} break it"
+                         + (f", in {len(failing)} {e.period} periods" if e.period else ""))
+            lines += ["    e.g. " + ", ".join(f"{k}={_fmt(v)}" for k, v in row.items())
+                      for row in self.samples]
+        return "\n".join(lines)
+
+
+def _fmt(value: object) -> str:
+    if value is None or (not isinstance(value, str | dict | list) and pd.isna(value)):
+        return "null"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
+
+
+def _month(period: dt.date | None) -> str:
+    return "all" if period is None else f"{period:%Y-%m}"
+
+
+def _suite_name_ok(name: object) -> bool:
+    return isinstance(name, str) and name.replace("_", "a").isalnum() and name.isascii()
+
+
+def _expand(raw: dict, suite: str, where: str) -> list[Expectation]:
+    unknown = set(raw) - EXPECTATION_KEYS
+    if unknown:
+        raise SuiteError(f"{where}: unknown keys {sorted(unknown)} "
+                         f"(allowed: {sorted(EXPECTATION_KEYS)})")
+    for key in ("name", "description", "severity", "mart", "type"):
+        if not raw.get(key):
+            raise SuiteError(f"{where}: {key} is missing")
+    if not _suite_name_ok(raw["name"]):
+        raise SuiteError(f"{where}: name must be letters, digits and underscores")
+    if raw["severity"] not in SEVERITIES:
+        raise SuiteError(f"{where}: severity must be one of {SEVERITIES}, "
+                         f"got {raw['severity']!r}")
+    report = raw.get("report") or {}
+    if set(report) - REPORT_KEYS:
+        raise SuiteError(f"{where}: unknown report keys {sorted(set(report) - REPORT_KEYS)}")
+    variants = raw.get("for_each") or [{}]
+    expectations = []
+    for variant in variants:
+        variant = dict(variant)
+        key = variant.pop("key", None) or variant.get("column")
+        name = f"{raw['name']}__{key}" if raw.get("for_each") else raw["name"]
+        if not _suite_name_ok(name):
+            raise SuiteError(f"{where}: for_each item {variant} needs a `key` of letters, "
+                             "digits and underscores")
+        expectations.append(Expectation(
+            suite=suite, name=name, description=raw["description"],
+            severity=raw["severity"], mart=raw["mart"], type=raw["type"],
+            kwargs={**(raw.get("kwargs") or {}), **variant},
+            period=report.get("period"), value=report.get("value"),
+            threshold=report.get("threshold"), sample=tuple(report.get("sample") or ())))
+    return expectations
+
+
+def load_suite(path: Path) -> Suite:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise SuiteError(f"{path}: not valid YAML: {error}") from None
+    unknown = set(raw) - SUITE_KEYS
+    if unknown:
+        raise SuiteError(f"{path}: unknown keys {sorted(unknown)} (allowed: {sorted(SUITE_KEYS)})")
+    if not _suite_name_ok(raw.get("suite")):
+        raise SuiteError(f"{path}: suite must be a name of letters, digits and underscores")
+    expectations = [
+        expectation
+        for index, item in enumerate(raw.get("expectations") or [])
+        for expectation in _expand(item, raw["suite"],
+                                   f"{path} expectation #{index + 1} ({item.get('name')})")
+    ]
+    names = [e.name for e in expectations]
+    if len(set(names)) != len(names):
+        raise SuiteError(f"{path}: expectation names repeat: "
+                         f"{sorted({n for n in names if names.count(n) > 1})}")
+    return Suite(raw["suite"], str(raw.get("signed_by", "")), str(raw.get("description", "")),
+                 path, tuple(expectations))
+
+
+def suites_dir() -> Path:
+    """expectations/, or $ALIGNMENT_EXPECTATIONS (a draft set of suites)."""
+    return Path(os.environ.get("ALIGNMENT_EXPECTATIONS") or EXPECTATIONS_DIR)
+
+
+def load_suites(folder: Path | None = None) -> list[Suite]:
+    folder = folder or suites_dir()
+    suites = [load_suite(path) for path in sorted(folder.glob("*.yml"))]
+    names = [s.name for s in suites]
+    if len(set(names)) != len(names):
+        raise SuiteError(f"{folder}: suite names repeat: {names}")
+    return suites
+
+
+def expectation_parameters(home: Home) -> dict:
+    """The `$PARAMETER`s suites may use, from the contract the warehouse was built from."""
+    with connect(home, read_only=True) as con:
+        versions = [row[0] for row in con.execute(
+            "select version from contract.lead_definition_versions order by effective_from"
+        ).fetchall()]
+    return {"definition_versions": versions}
+
+
+def _read_marts(home: Home, expectations: list[Expectation]) -> dict[str, pd.DataFrame]:
+    wanted: dict[str, list[str]] = {}
+    for e in expectations:
+        wanted.setdefault(e.mart, []).extend(e.columns)
+    frames = {}
+    with connect(home, read_only=True) as con:
+        for mart, columns in wanted.items():
+            existing = {row[0] for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ?", [mart]).fetchall()}
+            if not existing:
+                raise SuiteError(f"marts.{mart} does not exist (named by the KPI contract)")
+            picked = [c for c in dict.fromkeys(columns) if c in existing]
+            select = ", ".join(f'"{c}"' for c in picked) or "1 as no_columns"
+            frames[mart] = con.execute(f'select {select} from marts."{mart}"').df()
+    return frames
+
+
+def _gx_context(reports: Path):
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    # A reviewed YAML file can hold a row condition only as a string; GX 1.x still takes
+    # one (with condition_parser) and the project pins great-expectations below 2.
+    warnings.filterwarnings("ignore", message="The condition_parser parameter is deprecated",
+                            category=DeprecationWarning)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="file", project_root_dir=str(reports))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _period_results(e: Expectation, frame: pd.DataFrame, bad: set) -> tuple[PeriodResult, ...]:
+    """One result per period (or one for the whole mart): the KPI and its threshold, or the
+    number of offending rows."""
+    if e.kwargs.get("row_condition"):
+        frame = frame.query(e.kwargs["row_condition"])
+    if e.value and e.threshold and e.period:
+        judged = frame.dropna(subset=[e.value, e.threshold])
+        return tuple(PeriodResult(_as_date(row[e.period]), float(row[e.value]),
+                                  float(row[e.threshold]), index not in bad)
+                     for index, row in judged.iterrows())
+    if not e.period:
+        return (PeriodResult(None, float(len(bad)), 0.0, not bad),)
+    offending = pd.Series([index in bad for index in frame.index], index=frame.index,
+                          dtype="int64")
+    counts = offending.groupby(frame[e.period]).sum()
+    return tuple(PeriodResult(_as_date(period), float(count), 0.0, count == 0)
+                 for period, count in counts.items())
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
+    """Validate every expectation of the suites against the warehouse's marts."""
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    expectations = [e for suite in suites for e in suite.expectations]
+    frames = _read_marts(home, expectations)
+    parameters = expectation_parameters(home)
+    context = _gx_context(home.reports)
+    source = context.data_sources.add_or_update_pandas("warehouse")
+    run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
+    outcomes = []
+    for suite in suites:
+        for mart in dict.fromkeys(e.mart for e in suite.expectations):
+            group = [e for e in suite.expectations if e.mart == mart]
+            frame = frames[mart]
+            gx_suite = context.suites.add_or_update(gx.ExpectationSuite(
+                name=f"{suite.name}.{mart}",
+                expectations=[ExpectationConfiguration(
+                    type=e.type, kwargs=e.kwargs,
+                    meta={"name": e.name, "severity": e.severity,
+                          "description": e.description}).to_domain_obj() for e in group],
+                meta={"signed_by": suite.signed_by, "file": suite.file.name}))
+            asset = next((a for a in source.assets if a.name == mart), None) or (
+                source.add_dataframe_asset(mart))
+            batch = next(iter(asset.batch_definitions), None) or (
+                asset.add_batch_definition_whole_dataframe("whole_mart"))
+            validation = context.validation_definitions.add_or_update(gx.ValidationDefinition(
+                name=f"{suite.name}.{mart}", data=batch, suite=gx_suite))
+            result = validation.run(batch_parameters={"dataframe": frame},
+                                    expectation_parameters=parameters,
+                                    result_format={"result_format": "COMPLETE"}, run_id=run_id)
+            by_name = {r.expectation_config.meta["name"]: r for r in result.results}
+            outcomes += [_outcome(e, by_name[e.name], frame) for e in group]
+    context.build_data_docs()
+    return outcomes
+
+
+def _outcome(e: Expectation, result, frame: pd.DataFrame) -> Outcome:
+    info = result.exception_info or {}
+    if info.get("raised_exception"):
+        return Outcome(e, False, len(frame), 0, (), (), info.get("exception_message"))
+    bad = set(result.result.get("unexpected_index_list") or [])
+    samples = tuple(
+        {column: frame.at[index, column] for column in e.sample if column in frame}
+        for index in sorted(bad)[:SAMPLE_ROWS])
+    return Outcome(e, bool(result.success), int(result.result.get("element_count") or 0),
+                   len(bad), _period_results(e, frame, bad), samples)
+
+
+def data_docs_index(home: Home) -> Path:
+    return home.reports / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def record_results(home: Home, run_id: str, outcomes: list[Outcome]) -> int:
+    """Append this run's results to marts.contract_results (kept across runs)."""
+    checked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = [[run_id, checked_at, o.expectation.suite, o.expectation.name,
+             o.expectation.severity, o.expectation.mart, p.period, p.value, p.threshold,
+             p.passed]
+            for o in outcomes
+            for p in (o.periods or (PeriodResult(None, None, None, o.passed),))]
+    with connect(home) as con:
+        con.execute("create schema if not exists marts")
+        con.execute(RESULTS_DDL)
+        if rows:
+            con.executemany("insert into marts.contract_results values "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)

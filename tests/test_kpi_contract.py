@@ -1,0 +1,228 @@
+"""The KPI contract (expectations/) on the hand-made company of tests/crafted_kpis.py, in UTC.
+
+Three runs over one warehouse, each judged by hand:
+1. a refresh under a strict contract, with marketing's acceptance floor made blocking
+   (`error`): marketing and sales break it, the refresh fails on the blocking expectation only;
+2. the same data under a lenient contract (its tables landed, and what they judge rebuilt
+   with `dbt build -s int_lead_definitions_in_force tag:kpi tag:contract`), a hubspot export 3 days stale: `alignment check`
+   passes every suite but the freshness warning, which does not block;
+3. the funnel tampered with so a cohort grows down the funnel: the data contract blocks.
+The history in marts.contract_results keeps all three runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from crafted_kpis import write_company
+from orchestration import cli
+from orchestration.contract import COMMITMENTS, load_contract, write_contract_tables
+from orchestration.home import CONTRACT_FILE, DBT_PROJECT_DIR, Home
+from orchestration.kpi_contract import SuiteError, load_suite, load_suites
+from orchestration.refresh import run_contract_check, run_refresh
+from orchestration.warehouse import connect
+
+
+def _contract(tmp: Path, name: str, commitments: str, disposition_days: int = 14) -> Path:
+    """The shipped contract with other commitments (and disposition window)."""
+    text = CONTRACT_FILE.read_text(encoding="utf-8")
+    start = text.index("[version.commitments]")
+    end = text.index("[version.points]")
+    text = text[:start] + "[version.commitments]\n" + commitments + "\n" + text[end:]
+    text = text.replace("disposition_days = 14", f"disposition_days = {disposition_days}")
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _rows(home: Home, sql: str) -> list[tuple]:
+    with connect(home, read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _results(home: Home, run_id: str, expectation: str) -> list[tuple]:
+    return _rows(home, f"""
+        select period, value, threshold, passed from marts.contract_results
+        where run_id = '{run_id}' and expectation = '{expectation}'
+        order by period nulls first""")
+
+
+def _failed(outcome) -> dict[str, str]:
+    """severity.suite.name -> summary of every failed expectation."""
+    return {re.match(r"\[(\w+)\] (\S+):", c.summary).expand(r"\1.\2"): c.summary
+            for c in outcome.contract if not c.passed}
+
+
+def _rebuild_contract_marts(home: Home) -> subprocess.CompletedProcess:
+    dbt = Path(sys.executable).parent / "dbt"
+    return subprocess.run(
+        [str(dbt), "build", "--select", "int_lead_definitions_in_force", "tag:kpi", "tag:contract",
+         "--indirect-selection", "cautious", "--vars", json.dumps({"restate": False}),
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(home.root / "dbt_target_contract"),
+         "--log-path", str(home.root / "logs")],
+        env={**os.environ, "ALIGNMENT_HOME": str(home.root)},
+        capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("kpi_contract")
+    home = Home.resolve(tmp / "home")
+    write_company(home.landing)
+    strict = _contract(tmp, "strict.toml", """
+min_sales_ready_leads_per_month = 2
+min_acceptance_rate = 0.5
+max_cost_per_sales_ready_lead = 250
+min_sla_compliance_rate = 0.5
+max_days_unworked = 3
+""")
+    lenient = _contract(tmp, "lenient.toml", """
+min_acceptance_rate = 0
+min_sla_compliance_rate = 0.5
+max_days_unworked = 60
+""", disposition_days=100)
+    suites = tmp / "expectations"
+    shutil.copytree(Path(__file__).parent.parent / "expectations", suites)
+    marketing = suites / "marketing.yml"
+    text = marketing.read_text(encoding="utf-8")
+    # marketing's acceptance floor, the second expectation of the file, made blocking
+    first = text.index("severity: warn", text.index("- name: acceptance_rate"))
+    marketing.write_text(text[:first] + "severity: error" + text[first + 14:], encoding="utf-8")
+    saved = {k: os.environ.get(k) for k in ("ALIGNMENT_HOME", "ALIGNMENT_CONTRACT",
+                                             "ALIGNMENT_EXPECTATIONS")}
+    os.environ["ALIGNMENT_EXPECTATIONS"] = str(suites)
+    os.environ["ALIGNMENT_CONTRACT"] = str(strict)
+    try:
+        seen = {"home": home, "strict": run_refresh(home)}
+        # Same data, lenient contract: land its tables, rebuild what they judge.
+        os.environ["ALIGNMENT_EXPECTATIONS"] = str(Path(__file__).parent.parent / "expectations")
+        os.environ["ALIGNMENT_CONTRACT"] = str(lenient)
+        with connect(home) as con:
+            write_contract_tables(con, load_contract(lenient))
+            # hubspot's files landed three days ago
+            con.execute("update raw.load_manifest set loaded_at = loaded_at - interval 3 day "
+                        "where object like 'hubspot/%'")
+        seen["rebuild"] = _rebuild_contract_marts(home)
+        seen["lenient"] = run_contract_check(home)
+        with connect(home) as con:
+            con.execute("update marts.fct_funnel_monthly set mqls = leads + 1 "
+                        "where cohort_month = date '2024-11-01' and sourced_by = 'marketing'")
+        seen["tampered_exit"] = cli.main(["check", "--home", str(home.root)])
+        yield seen
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_the_shipped_suites_load_and_name_every_commitment():
+    suites = {s.name: s for s in load_suites()}
+    assert sorted(suites) == ["data_contract", "marketing", "sales"]
+    assert [e.name for e in suites["marketing"].expectations] == [
+        "sales_ready_leads_per_month", "acceptance_rate", "cost_per_sales_ready_lead"]
+    # every commitment of the contract is judged by some expectation
+    judged = {column for s in suites.values() for e in s.expectations
+              for column in e.columns}
+    assert set(COMMITMENTS) <= judged
+    # and the dbt macro that carries them into the marts lists the same names
+    macro = (DBT_PROJECT_DIR / "macros" / "contract" / "kpi_commitments.sql").read_text()
+    listed = macro.split("return([")[1].split("])")[0]
+    assert re.findall(r"'(\w+)',", listed) == list(COMMITMENTS)
+    assert load_contract(CONTRACT_FILE)[-1].commitments == {
+        "min_sales_ready_leads_per_month": 20, "min_acceptance_rate": 0.25,
+        "max_cost_per_sales_ready_lead": 2000, "min_sla_compliance_rate": 0.8,
+        "max_days_unworked": 3}
+
+
+def test_a_suite_file_error_names_the_file_and_the_expectation(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("suite: s\nexpectations:\n  - name: x\n    description: d\n"
+                   "    severity: fatal\n    mart: m\n    type: t\n", encoding="utf-8")
+    with pytest.raises(SuiteError, match=r"bad.yml expectation #1 \(x\): severity must be one "
+                                         r"of \('error', 'warn'\), got 'fatal'"):
+        load_suite(bad)
+
+
+def test_a_blocking_failure_fails_the_refresh_and_explains_itself(runs):
+    strict = runs["strict"]
+    # the run fails at the suite's step, after every suite was checked
+    assert not strict.ok
+    assert [f.split(":")[0] for f in strict.failures] == ["kpi_contract_marketing"]
+    errors = [c.summary for c in strict.contract_errors]
+    # November 2023: Y1 and Y2 handed over, neither accepted: 0 against the agreed 0.5
+    assert errors == [
+        "[error] marketing.acceptance_rate: Each complete month sales accept at least the "
+        "agreed share of marketing's handoffs.\n"
+        "    2023-11: acceptance_rate 0, agreed min_acceptance_rate 0.5"]
+
+
+def test_marketing_breaks_its_volume_and_cost_commitments(runs):
+    home, run_id = runs["home"], runs["strict"].run_id
+    # judged months: November 2023 (Y1 Y2, 2 handoffs) to December 2024 (H); at least 2 a month
+    volume = _results(home, run_id, "sales_ready_leads_per_month")
+    assert len(volume) == 14
+    assert [(p, v) for p, v, _, passed in volume if passed] == [
+        (date(2023, 11, 1), 2.0), (date(2024, 11, 1), 4.0)]
+    # acceptance is judged only where there were handoffs: 0/2, 2/4 (A C), 1/1 (H)
+    assert _results(home, run_id, "acceptance_rate") == [
+        (date(2023, 11, 1), 0.0, 0.5, False), (date(2024, 11, 1), 0.5, 0.5, True),
+        (date(2024, 12, 1), 1.0, 0.5, True)]
+    # spend / handoffs: 500 / 2; (400 Google + 200 LinkedIn + 300 CMP1 + 300 CMP2) / 4; 300 / 1
+    assert _results(home, run_id, "cost_per_sales_ready_lead") == [
+        (date(2023, 11, 1), 250.0, 250.0, True), (date(2024, 11, 1), 300.0, 250.0, False),
+        (date(2024, 12, 1), 300.0, 250.0, False)]
+
+
+def test_sales_break_by_a_lead_left_unworked_and_undecided(runs):
+    failed = _failed(runs["strict"])
+    # D: handed over 2024-11-12 16:00, never touched nor decided, 59.96 days at the as-of
+    # moment; everyone else was worked within 3 days (B's first touch after 28 hours).
+    assert failed["warn.sales.no_handoff_left_unworked"].splitlines()[1:] == [
+        "    1 of 8 rows of marts.kpi_contract_handoffs break it, in 1 handoff_month periods",
+        "    e.g. journey_id=sf_lead:D, lead_id=D, owner_name=Sam Sdr, "
+        "handed_over_at=2024-11-12 16:00, first_sales_touch_at=null, days_unworked=59.96"]
+    assert "journey_id=sf_lead:D" in failed["warn.sales.handoffs_dispositioned_in_time"]
+    # the monthly SLA holds: 1 of 2, 2 of 4 (A C), 1 of 1 (H) against 0.5
+    assert "warn.sales.sla_compliance_rate" not in failed
+    assert "warn.sales.rejections_have_a_reason_code" not in failed
+    assert not any(name.startswith("error.data_contract") for name in failed)
+
+
+def test_under_a_lenient_contract_every_suite_passes_and_a_warning_does_not_block(runs):
+    assert runs["rebuild"].returncode == 0, runs["rebuild"].stdout[-3000:]
+    lenient = runs["lenient"]
+    assert lenient.ok
+    # 100 days to decide: D is pending, not ignored; 60 days of wait allowed: D's 59.96 is in
+    assert list(_failed(lenient)) == ["warn.data_contract.sources_fresh__hubspot"]
+    assert len(lenient.contract) == 38
+    freshness = _results(runs["home"], lenient.run_id, "sources_fresh__hubspot")
+    assert [(period, passed) for period, _, _, passed in freshness] == [(None, False)]
+
+
+def test_a_broken_funnel_blocks_and_the_history_keeps_every_run(runs):
+    assert runs["tampered_exit"] == 1
+    home = runs["home"]
+    # marketing's November 2024 cohort now has more MQLs than leads
+    rows = _rows(home, """
+        select period, value, passed from marts.contract_results
+        where expectation = 'funnel_never_grows_down__leads_mqls' and not passed""")
+    assert rows == [(date(2024, 11, 1), 1.0, False)]
+    runs_kept = _rows(home, "select count(distinct run_id), min(checked_at) < max(checked_at) "
+                            "from marts.contract_results")
+    assert runs_kept == [(3, True)]
+    assert (home.reports / "gx" / "uncommitted" / "data_docs" / "local_site"
+            / "index.html").exists()
+    assert isinstance(_rows(home, "select max(checked_at) from marts.contract_results")[0][0],
+                      datetime)
