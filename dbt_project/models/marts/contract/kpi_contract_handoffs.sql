@@ -51,8 +51,9 @@ final as (
         handoffs.handed_over_at,
         handoffs.definition_version,
         handoffs.first_sales_touch_at,
-        {{ dbt.datediff('handoffs.handed_over_at', 'worked_at', 'second') }} / 86400.0
-            as days_unworked,
+        -- a double, not a decimal: Spark would round a decimal quotient to 6 places
+        cast({{ dbt.datediff('handoffs.handed_over_at', 'worked_at', 'second') }} as {{ type_double() }})
+            / 86400 as days_unworked,
         versions.max_days_unworked,
         handoffs.outcome,
         handoffs.rejection_reason,
