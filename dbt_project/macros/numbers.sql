@@ -15,6 +15,11 @@
     double
 {%- endmacro %}
 
+{#- untested (docs/profiles/bigquery.yml) -#}
+{% macro bigquery__type_double() -%}
+    float64
+{%- endmacro %}
+
 {#- numerator / denominator, null (not 0, not an error) when the denominator is 0 or null. -#}
 {% macro safe_divide(numerator, denominator) -%}
     case
