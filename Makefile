@@ -7,7 +7,7 @@ LEADS ?= 20000
 SEED ?= 42
 export ALIGNMENT_HOME
 
-.PHONY: install demo test lint ui clean test-engines
+.PHONY: install demo test lint ui clean test-engines browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,13 @@ demo: install
 	@echo "Warehouse:      $(ALIGNMENT_HOME)/warehouse.duckdb (marts in schema 'marts')"
 	@echo "Browse:         make ui  (Dagster on http://127.0.0.1:3000)"
 
-test: install
+test: install browser
 	$(BIN)/pytest -q
+
+# The report test draws the alignment report in headless Chromium (Debian's package).
+browser:
+	@command -v chromium >/dev/null || \
+		($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
 
 ui: install
 	DAGSTER_HOME=$(ALIGNMENT_HOME)/dagster; mkdir -p $$DAGSTER_HOME; \
