@@ -268,6 +268,14 @@ def test_the_dagster_asset_writes_the_report(reported):
     assert sorted(p.name for p in path.parent.iterdir() if p.is_file()) == [path.name]
 
 
+def test_the_cli_entry_point_prints_the_path(reported, capsys):
+    from orchestration.report.cli import run
+
+    home, path = reported
+    assert run(None, home) == 0
+    assert capsys.readouterr().out == f"{path}\n"
+
+
 def test_the_marts_the_asset_depends_on_are_those_the_queries_read():
     source = (Path(__file__).resolve().parent.parent / "orchestration" / "report"
               / "data.py").read_text()

@@ -122,7 +122,8 @@ def campaign_roi(df: pd.DataFrame) -> dict:
     campaigns = df.sort_values("campaign_rank")["campaign_name"].drop_duplicates().tolist()
     base = alt.Chart(df).encode(
         x=alt.X("attribution_model:N", sort=MODELS, title="attribution model",
-                axis=alt.Axis(orient="top", labelAngle=0)),
+                axis=alt.Axis(orient="top", labelAngle=0,
+                              labelExpr="replace(datum.label, '_', ' ')")),
         y=alt.Y("campaign_name:N", sort=campaigns, title=None,
                 axis=alt.Axis(labelLimit=240)),
     )
