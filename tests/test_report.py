@@ -219,7 +219,8 @@ def test_sections_without_data_say_so(reported, tmp_path):
         for table, in con.execute("select table_name from information_schema.tables "
                                   "where table_catalog = 'refreshed' and table_schema = 'marts' "
                                   "and table_type = 'BASE TABLE'").fetchall():
-            con.execute(f"create table marts.{table} as select * from refreshed.marts.{table} limit 0")
+            con.execute(f"create table marts.{table} as "
+                        f"select * from refreshed.marts.{table} limit 0")
     for attempt in ("empty marts", "no marts"):
         html = build_report(empty).read_text()
         assert html.count('class="empty">No data yet') == len(SECTIONS), attempt

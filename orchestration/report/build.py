@@ -46,7 +46,7 @@ def render_report(con: duckdb.DuckDBPyConnection, home: Home, source: str) -> st
     """The page's HTML from an open read-only connection."""
     found = sections.build_sections(con)
     as_of = sections.as_of_text(data.as_of(con))
-    return page.render(found, as_of, source, page.javascript_bundle(home.reports / ".assets"))
+    return page.render(found, as_of, source, page.javascript_bundle())
 
 
 def build_report(home: Home) -> Path:

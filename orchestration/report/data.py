@@ -61,7 +61,8 @@ NURTURE_AGES = (
 )
 
 
-def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame | None:
+def frame(con: duckdb.DuckDBPyConnection, sql: str,
+          params: list | None = None) -> pd.DataFrame | None:
     """The query's result, or None when a mart it reads is not there (not built yet)."""
     try:
         return con.execute(sql, params or []).df()
@@ -300,7 +301,8 @@ def contract_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
 def symptoms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
     """Every symptom found, month by month."""
     return frame(con, """
-        select report_month, strftime(report_month, '%Y-%m-%d') as month, symptom, measure, measured_value, threshold, evidence
+        select report_month, strftime(report_month, '%Y-%m-%d') as month, symptom, measure,
+               measured_value, threshold, evidence
         from marts.fct_alignment_symptoms
         order by report_month, symptom""")
 

@@ -25,17 +25,27 @@ def _json_in_script(value) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
-def javascript_bundle(cache_dir: Path) -> str:
+def bundle_cache() -> Path:
+    """Where the bundle is kept: the user's cache ($XDG_CACHE_HOME, else ~/.cache), shared by
+    every home, so a fresh home (a test's, a new demo) does not bundle again."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "alignment-warehouse"
+
+
+def javascript_bundle(cache_dir: Path | None = None) -> str:
     """Vega-Embed, Vega-Lite and Vega as one script defining window.vegaEmbed. Bundling takes
     seconds, so the result is kept per vl-convert and Vega-Lite version."""
-    cache = cache_dir / f"vega-bundle-{vl_convert.__version__}-vl{VEGA_LITE}.js"
+    cache = (cache_dir or bundle_cache()) / f"vega-bundle-{vl_convert.__version__}-vl{VEGA_LITE}.js"
     if cache.exists():
         return cache.read_text(encoding="utf-8")
     bundle = vl_convert.javascript_bundle(vl_version=VEGA_LITE)
     if "</script" in bundle.lower() or "<!--" in bundle:
         # The HTML parser would end (or escape) the inline script there.
         raise RuntimeError("the Vega bundle contains </script> or <!-- and cannot be inlined")
-    write_atomically(cache, bundle)
+    try:
+        write_atomically(cache, bundle)
+    except OSError:
+        pass  # a read-only cache costs time, not the report
     return bundle
 
 
@@ -146,13 +156,15 @@ PAGE = """<!DOCTYPE html>
 <body>
 <header>
   <h1>{title}</h1>
-  <div class="meta">Data as of <strong>{as_of}</strong> · generated {generated} · from {source}</div>
+  <div class="meta">Data as of <strong>{as_of}</strong> · generated {generated} ·
+    from {source}</div>
   <nav>{toc}</nav>
 </header>
 <main>
 {sections}
 </main>
-<footer>Alignment Warehouse · the marts behind each chart are named under it · docs/report.md</footer>
+<footer>Alignment Warehouse · the marts behind each chart are named under it ·
+  docs/report.md</footer>
 <script>
 (function () {{
   const specs = {specs};
