@@ -26,6 +26,8 @@ demo: install
 	@echo
 	@echo "Landing files:  $(ALIGNMENT_HOME)/landing/"
 	@echo "Warehouse:      $(ALIGNMENT_HOME)/warehouse.duckdb (marts in schema 'marts')"
+	@echo "For BI tools:   $(ALIGNMENT_HOME)/marts.duckdb and marts/*.parquet (read-only, docs/bi.md)"
+	@echo "Report:         $(ALIGNMENT_HOME)/reports/alignment-report.html"
 	@echo "Browse:         make ui  (Dagster on http://127.0.0.1:3000)"
 
 test: install browser

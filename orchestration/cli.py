@@ -36,12 +36,25 @@ def _print_contract(outcome, out) -> None:
               file=out)
 
 
+def _publication_line(home: Home, outcome) -> str:
+    publication = outcome.publication
+    if outcome.published:
+        return (f"published: {publication.tables} tables to {home.published} "
+                f"(and Parquet under {home.published_parquet}/)")
+    if publication is None:
+        return "nothing published yet: BI tools have no marts.duckdb until a refresh passes"
+    return (f"BI tools still read the previous publication, of run {publication.run_id} "
+            f"at {publication.published_at:%Y-%m-%d %H:%M} UTC (unchanged)")
+
+
 def _refresh(args: argparse.Namespace, home: Home) -> int:
     from orchestration.refresh import run_refresh
 
     started = time.monotonic()
     outcome = run_refresh(home, restate=args.restate)
     seconds = time.monotonic() - started
+    if outcome.stale_lock:
+        print(f"note: {outcome.stale_lock}", file=sys.stderr)
     if not outcome.ok:
         print(f"refresh FAILED after {seconds:.1f}s (run {outcome.run_id})", file=sys.stderr)
         for failure in outcome.failures:
@@ -50,12 +63,14 @@ def _refresh(args: argparse.Namespace, home: Home) -> int:
             print(f"  failed dbt test: {check}", file=sys.stderr)
         _print_contract(outcome, sys.stderr)
         print(f"  dbt's full output: {outcome.log}", file=sys.stderr)
+        print(_publication_line(home, outcome), file=sys.stderr)
         return 1
     print(f"refresh done in {seconds:.1f}s: {home.warehouse}"
           + (" (history restated under the current lead definition)" if args.restate else ""))
     for check in outcome.failed_checks:
         print(f"  warning, dbt test failed: {check}")
     _print_contract(outcome, sys.stdout)
+    print(_publication_line(home, outcome))
     return 0
 
 
@@ -137,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="last loads, quarantine counts, mart row counts")
     status.add_argument("--funnel", action="store_true", help="also print the funnel summary")
     status.set_defaults(run=_status)
+    from orchestration.report.cli import run as run_report
+
+    report = commands.add_parser("report", parents=[common],
+                                 help="write reports/alignment-report.html (charts over the "
+                                      "marts, works offline) and print its path")
+    report.set_defaults(run=run_report)
+
     glossary = commands.add_parser("glossary", parents=[common],
                                    help="regenerate docs/definitions.md from the contract")
     glossary.set_defaults(run=_glossary)
@@ -148,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args, Home.resolve(args.home))
     except (FileNotFoundError, ValueError, RuntimeError) as error:
+        # WarehouseBusy (a RuntimeError) lands here too: another run holds the home.
         print(f"alignment {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -9,6 +9,8 @@ from orchestration.assets.contract import lead_definitions
 from orchestration.assets.dbt import DBT_PROJECT, alignment_dbt
 from orchestration.assets.ingestion import INGESTION_ASSETS
 from orchestration.assets.kpi_contract import suite_checks
+from orchestration.assets.publish import published_marts_asset
+from orchestration.assets.report import alignment_report
 from orchestration.home import Home, contract_file
 from orchestration.kpi_contract import load_suites
 from orchestration.resources import WarehouseResource
@@ -19,7 +21,7 @@ from orchestration.sensors import landing_sensor
 refresh_job = dg.define_asset_job(
     "refresh", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
     description="Load new landing files, validate the lead definitions, dbt build, check the "
-                "KPI contract.",
+                "KPI contract, publish the marts, write the alignment report.",
 )
 
 
@@ -33,7 +35,9 @@ def contract_check_job(checks: list[dg.AssetChecksDefinition]) -> dg.UnresolvedA
 def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions:
     checks = [suite_checks(suite) for suite in load_suites()]
     return dg.Definitions(
-        assets=[*INGESTION_ASSETS, lead_definitions, alignment_dbt],
+        assets=[*INGESTION_ASSETS, lead_definitions, alignment_dbt,
+                published_marts_asset(k for k in alignment_dbt.keys if k.path[0] == "marts"),
+                alignment_report],
         asset_checks=checks,
         jobs=[refresh_job, contract_check_job(checks)],
         schedules=[refresh_schedule(refresh_job)],

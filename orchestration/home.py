@@ -37,6 +37,20 @@ class Home:
         return self.root / "warehouse.duckdb"
 
     @property
+    def published(self) -> Path:
+        """The marts as BI tools read them (orchestration/publish.py)."""
+        return self.root / "marts.duckdb"
+
+    @property
+    def published_parquet(self) -> Path:
+        """The same marts as Parquet files: a link to the folder of the last publication."""
+        return self.root / "marts"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / "refresh.lock"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -30,11 +30,14 @@ class _ProgressHandler(logging.Handler):
             if not check.passed:
                 print(f"{elapsed}  check failed  {check.asset_key.to_user_string()}: "
                       f"{check.check_name}", file=sys.stderr, flush=True)
+        elif event.event_type_value == "STEP_START" and not event.step_key.startswith("raw__"):
+            # one line per ingestion asset is enough; other steps say when they begin
+            print(f"{elapsed}  start  {event.step_key}", file=sys.stderr, flush=True)
         elif event.event_type_value == "STEP_FAILURE":
             print(f"{elapsed}  FAILED {event.step_key}", file=sys.stderr, flush=True)
 
 
-@dg.logger(description="One line per built asset and failed check, on stderr.")
+@dg.logger(description="One line per step started, asset built and failed check, on stderr.")
 def progress_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
     log = logging.Logger("alignment.progress", level=logging.DEBUG)
     log.addHandler(_ProgressHandler())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 
 import dagster as dg
 
 from orchestration.home import Home
+from orchestration.lock import writer_lock
 from orchestration.progress import progress_logger
+from orchestration.publish import Publication, current_publication
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,13 @@ class RefreshOutcome:
     failed_checks: tuple[str, ...]  # "<asset>: <check>" of dbt tests that failed
     contract: tuple[ContractCheck, ...]  # every KPI contract expectation checked
     log: str  # dbt's full output of this run
+    publication: Publication | None = None  # what BI tools read after the run
+    stale_lock: str | None = None  # a dead run's lock this run cleared
+
+    @property
+    def published(self) -> bool:
+        """This run published the marts (else BI tools still read the previous version)."""
+        return self.publication is not None and self.publication.run_id == self.run_id
 
     @property
     def contract_errors(self) -> tuple[ContractCheck, ...]:
@@ -68,6 +78,13 @@ def _outcome(result: dg.ExecuteInProcessResult, log: str) -> RefreshOutcome:
 
 
 def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> RefreshOutcome:
+    """Run a job of the code location in this process.
+
+    Raises WarehouseBusy at once when another run holds the home (before the code location
+    loads); the run itself then holds the lock through the warehouse resource.
+    """
+    with writer_lock(home, f"alignment {job_name}") as stale_lock:
+        pass
     home.export()
     # Imported once the home is exported: the code location reads it on import.
     from orchestration.definitions import build_definitions
@@ -81,7 +98,8 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
           redirect_stdout(out)):
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
                                         run_config={"loggers": {"progress": {}}})
-        return _outcome(result, str(log))
+    return dataclasses.replace(_outcome(result, str(log)),
+                               publication=current_publication(home), stale_lock=stale_lock)
 
 
 def run_refresh(home: Home, *, restate: bool = False) -> RefreshOutcome:

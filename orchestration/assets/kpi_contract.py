@@ -1,7 +1,8 @@
 """The KPI contract as Dagster asset checks: one check per expectation, on its mart's asset.
 
-`error` expectations are blocking checks: when one fails, nothing downstream of the mart
-(publication) runs in that refresh. `warn` ones report and never block.
+Every check is declared blocking, so publication waits for the whole contract (and publishes
+this run's results with it); Dagster blocks downstream assets only on a failure of severity
+ERROR, which is what an `error` expectation reports. A `warn` one never blocks.
 """
 
 import dagster as dg
@@ -37,7 +38,7 @@ def _check_result(outcome: Outcome, run_id: str) -> dg.AssetCheckResult:
 
 def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
     specs = [dg.AssetCheckSpec(name=e.name, asset=mart_key(e.mart), description=e.description,
-                               blocking=e.severity == "error")
+                               blocking=True)
              for e in suite.expectations]
 
     @dg.multi_asset_check(specs=specs, name=f"kpi_contract_{suite.name}",

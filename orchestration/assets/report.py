@@ -3,6 +3,7 @@ marts (docs/report.md)."""
 
 import dagster as dg
 
+from orchestration.assets.publish import PUBLISHED_KEY
 from orchestration.report import build_report
 from orchestration.report.data import MARTS_READ
 from orchestration.resources import WarehouseResource
@@ -10,7 +11,6 @@ from orchestration.resources import WarehouseResource
 # Publication runs after every mart and every contract check (orchestration/assets/publish.py):
 # behind it the report reads this run's marts and this run's contract results, and it is
 # skipped, like publication, when a blocking expectation fails.
-PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
 REPORT_KEY = dg.AssetKey(["reports", "alignment_report"])
 
 

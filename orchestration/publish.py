@@ -1,0 +1,153 @@
+"""Publication: the marts as BI tools read them, swapped in whole or not at all.
+
+The warehouse has one writer, so BI tools never read it. After a refresh's dbt build and its
+blocking contract checks pass, every table and view of schema `marts` is copied into a new
+DuckDB file beside the published one, and into a new folder of Parquet files; then each is
+swapped in by one rename. A reader holding `marts.duckdb` open keeps reading the version it
+opened (the rename does not touch its open file) and never blocks the swap; a refresh killed
+at any point leaves the previous publication as it was.
+
+Personal data: columns named like an e-mail address or a phone number are published as a
+keyed SHA-256 hash (`<column>_hash`), stable across refreshes, unless ALIGNMENT_PUBLISH_PII
+asks for them as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.home import Home
+
+# E-mail addresses and phone numbers, by column name: email, work_email, mobile_phone_c, ...
+PII_COLUMN = re.compile(r"(^|_)(e_?mail|phone|mobile|fax)(_c)?$")
+PUBLICATION_TABLE = "_publication"
+
+
+@dataclass(frozen=True)
+class Publication:
+    run_id: str
+    published_at: dt.datetime
+    tables: int
+    rows: int
+    hashed_columns: tuple[str, ...]  # "<table>.<column>" published as a hash
+
+
+def include_pii() -> bool:
+    return os.environ.get("ALIGNMENT_PUBLISH_PII", "").strip().lower() in ("1", "true", "yes")
+
+
+def _hash_key(home: Home) -> str:
+    """A secret of this home, so the hashes cannot be reversed by hashing guessed addresses;
+    kept, so the same address hashes the same in every publication."""
+    path = home.root / "publish.key"
+    if not path.exists():
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(secrets.token_hex(32), encoding="utf-8")
+        temporary.chmod(0o600)
+        os.replace(temporary, path)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _select_list(columns: list[str], key: str, raw_pii: bool, hashed: list[str],
+                 table: str) -> str:
+    parts = []
+    for column in columns:
+        quoted = f'"{column}"'
+        if PII_COLUMN.search(column.lower()) and not raw_pii:
+            hashed.append(f"{table}.{column}")
+            parts.append(f"case when {quoted} is not null then "
+                         f"sha256('{key}' || lower(trim(cast({quoted} as varchar)))) end "
+                         f'as "{column}_hash"')
+        else:
+            parts.append(quoted)
+    return ", ".join(parts)
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _swap_parquet(home: Home, built: Path) -> None:
+    """Point marts/ at the new folder with one atomic rename of a symlink."""
+    link = home.published_parquet
+    if link.exists() and not link.is_symlink():
+        raise RuntimeError(f"{link} is a folder, not the link publication keeps; move it away")
+    previous = link.resolve() if link.is_symlink() else None
+    temporary = link.with_name(".marts.link")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(built.name)
+    os.replace(temporary, link)
+    # The previous version stays for readers still going through its files; older ones go.
+    for old in home.root.glob("marts-*"):
+        if old not in (built, previous) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(home: Home, run_id: str) -> Publication:
+    """Copy schema marts of the warehouse to marts.duckdb and marts/*.parquet, atomically."""
+    raw_pii = include_pii()
+    key = "" if raw_pii else _hash_key(home)
+    building = home.root / ".marts.duckdb.building"
+    parquet = home.root / f"marts-{run_id}"
+    # Left over by a publication that was killed: never published, safe to drop.
+    building.unlink(missing_ok=True)
+    shutil.rmtree(parquet, ignore_errors=True)
+    parquet.mkdir(parents=True)
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    hashed: list[str] = []
+    rows = 0
+    con = duckdb.connect(str(building))
+    try:
+        con.execute(f"attach '{home.warehouse}' as warehouse (read_only)")
+        tables = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'warehouse' "
+            "and table_schema = 'marts' order by table_name").fetchall()]
+        for table in tables:
+            columns = [row[0] for row in con.execute(
+                "select column_name from information_schema.columns where table_catalog = "
+                "'warehouse' and table_schema = 'marts' and table_name = ? "
+                "order by ordinal_position", [table]).fetchall()]
+            select = _select_list(columns, key, raw_pii, hashed, table)
+            con.execute(f'create table main."{table}" as '
+                        f'select {select} from warehouse.marts."{table}"')
+            con.execute(f"copy main.\"{table}\" to '{parquet / table}.parquet' "
+                        "(format parquet)")
+            rows += con.execute(f'select count(*) from main."{table}"').fetchone()[0]
+        con.execute(f"""create table main.{PUBLICATION_TABLE} as select
+            ? as run_id, ? as published_at, ? as tables, ? as row_count,
+            ? as personal_data""",
+                    [run_id, published_at, len(tables), rows,
+                     "included" if raw_pii else "hashed"])
+        con.execute("detach warehouse")
+    finally:
+        con.close()
+    os.replace(building, home.published)
+    _fsync_dir(home.root)
+    _swap_parquet(home, parquet)
+    return Publication(run_id, published_at, len(tables), rows, tuple(hashed))
+
+
+def current_publication(home: Home) -> Publication | None:
+    """What BI tools read now, from its own record; None before the first publication."""
+    if not home.published.exists():
+        return None
+    con = duckdb.connect(str(home.published), read_only=True)
+    try:
+        run_id, published_at, tables, rows = con.execute(
+            f"select run_id, published_at, tables, row_count from {PUBLICATION_TABLE}"
+        ).fetchone()
+    finally:
+        con.close()
+    return Publication(run_id, published_at, tables, rows, ())

@@ -1,0 +1,204 @@
+"""Publication for BI, one writer at a time, and crash safety, with real refresh processes.
+
+The hand-made company of tests/crafted_kpis.py is refreshed and published once. Then a new
+Salesforce lead file lands and `alignment refresh` subprocesses are killed with SIGKILL during
+ingestion, the dbt build, the KPI contract checks and publication. After each kill the
+published marts are the first publication, byte for byte. A last refresh completes while
+another process holds marts.duckdb open read-only and queries it, and while a second refresh
+is refused: the new lead is published once, its landing file loaded once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from crafted_kpis import _lead, _write, write_company
+from orchestration.home import Home
+from orchestration.refresh import run_refresh
+from orchestration.warehouse import connect
+
+ALIGNMENT = str(Path(sys.executable).parent / "alignment")
+# (stage, a progress line that shows the refresh is in it)
+KILL_POINTS = [
+    ("ingest", "built  raw/salesforce__lead"),
+    ("dbt", "built  staging/stg_salesforce__leads"),
+    ("checks", "start  kpi_contract_"),
+    ("publish", "start  published__marts"),
+]
+
+# Holds marts.duckdb open read-only and queries it until told to stop (a file appears).
+READER = textwrap.dedent("""
+    import pathlib, sys, time, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    sys.stdout.write("open\\n"); sys.stdout.flush()
+    seen = set()
+    while not pathlib.Path(sys.argv[2]).exists():
+        seen.add(con.execute("select count(*) from fct_lead_funnel").fetchone()[0])
+        time.sleep(0.05)
+    print(sorted(seen))
+""")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _environment(home: Home) -> dict:
+    env = {**os.environ, "ALIGNMENT_HOME": str(home.root)}
+    for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS", "ALIGNMENT_PUBLISH_PII"):
+        env.pop(key, None)
+    return env
+
+
+def _refresh_killed_at(home: Home, marker: str) -> list[str]:
+    """Start `alignment refresh`, SIGKILL it when `marker` shows on its progress output."""
+    process = subprocess.Popen([ALIGNMENT, "refresh"], env=_environment(home),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if marker in line:
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait()
+    process.stderr.close()
+    return lines
+
+
+def _published_leads(home: Home) -> list[str]:
+    con = duckdb.connect(str(home.published), read_only=True)
+    try:
+        return [row[0] for row in con.execute(
+            "select lead_id from fct_lead_funnel where lead_id = 'NEW'").fetchall()]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def crashes(tmp_path_factory):
+    home = Home.resolve(tmp_path_factory.mktemp("publish") / "home")
+    write_company(home.landing)
+    saved = {k: os.environ.get(k) for k in ("ALIGNMENT_HOME", "ALIGNMENT_CONTRACT",
+                                             "ALIGNMENT_EXPECTATIONS")}
+    for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS"):
+        os.environ.pop(key, None)
+    try:
+        seen = {"home": home, "first": run_refresh(home)}
+        seen["first_sha"] = _sha256(home.published)
+        _write(home.landing / "salesforce" / "Lead" / "Lead_new.csv",
+               [_lead("NEW", "2024-12-20T15:00:00Z")])
+        seen["killed"] = {}
+        for stage, marker in KILL_POINTS:
+            lines = _refresh_killed_at(home, marker)
+            seen["killed"][stage] = {
+                "reached": any(marker in line for line in lines),
+                "published_sha": _sha256(home.published),
+                "lock_record": home.lock.read_text(encoding="utf-8"),
+            }
+        stop = home.root / "stop-reader"
+        reader = subprocess.Popen([sys.executable, "-c", READER, str(home.published), str(stop)],
+                                  stdout=subprocess.PIPE, text=True)
+        assert reader.stdout.readline() == "open\n"
+        final = subprocess.Popen([ALIGNMENT, "refresh"], env=_environment(home),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # a second refresh while the first runs (its Dagster run holds the lock)
+        held = f'{{"pid": {final.pid}, "purpose": "Dagster run'
+        while not home.lock.read_text(encoding="utf-8").startswith(held):
+            time.sleep(0.2)
+        seen["second"] = subprocess.run([ALIGNMENT, "refresh"], env=_environment(home),
+                                        capture_output=True, text=True, timeout=120)
+        out, err = final.communicate(timeout=900)
+        seen["final"] = (final.returncode, out, err)
+        stop.touch()
+        seen["reader"] = reader.communicate(timeout=60)
+        seen["reader_code"] = reader.returncode
+        yield seen
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_a_refresh_publishes_every_mart_with_personal_data_hashed(crashes):
+    home, first = crashes["home"], crashes["first"]
+    assert first.published and first.publication.run_id == first.run_id
+    # what is published now: the last refresh's marts
+    with connect(home, read_only=True) as con:
+        marts = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()}
+    con = duckdb.connect(str(home.published), read_only=True)
+    try:
+        published = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables").fetchall()}
+        columns = {row[0] for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_name = 'fct_lead_funnel'").fetchall()}
+        a_hash, marts_alias = con.execute(
+            "select email_hash, (select count(*) from marts.fct_lead_funnel) "
+            "from fct_lead_funnel where lead_id = 'A'").fetchone()
+        record = con.execute("select run_id, tables, personal_data from _publication").fetchone()
+    finally:
+        con.close()
+    assert published == marts | {"_publication"}
+    # no raw address: a keyed hash of the lower-cased address instead
+    assert "email" not in columns and "email_hash" in columns
+    key = (home.root / "publish.key").read_text(encoding="utf-8")
+    assert a_hash == hashlib.sha256((key + "a@example.com").encode()).hexdigest()
+    # 13 Salesforce leads of the company, NEW, and the HubSpot-only inquiry SEP
+    assert marts_alias == 15
+    assert record[1:] == (len(marts), "hashed") and record[0] != first.run_id
+    assert sorted(p.name for p in home.published_parquet.iterdir()) == sorted(
+        f"{table}.parquet" for table in marts)
+
+
+@pytest.mark.parametrize("stage", [stage for stage, _ in KILL_POINTS])
+def test_a_refresh_killed_at_any_stage_leaves_the_publication_intact(crashes, stage):
+    killed = crashes["killed"][stage]
+    assert killed["reached"], f"the refresh never reached {stage}"
+    assert killed["published_sha"] == crashes["first_sha"]
+    # the dead run's record is left for the next run to report and clear
+    assert '"purpose": "Dagster run' in killed["lock_record"]
+
+
+def test_the_next_refresh_completes_and_loses_no_landed_file(crashes):
+    home = crashes["home"]
+    code, out, err = crashes["final"]
+    assert code == 0, err[-3000:]
+    assert "note: cleared a stale lock: Dagster run" in err
+    assert "published: " in out
+    assert _published_leads(home) == ["NEW"]
+    with connect(home, read_only=True) as con:
+        loads = con.execute("""
+            select count(*), sum(rows_read), sum(rows_loaded), sum(rows_quarantined)
+            from raw.load_manifest where file like '%Lead_new.csv'""").fetchone()
+    assert loads == (1, 1, 1, 0)
+    assert home.lock.read_text(encoding="utf-8") == ""
+
+
+def test_a_second_refresh_is_refused_at_once_naming_the_first(crashes):
+    second = crashes["second"]
+    assert second.returncode == 2
+    assert "the warehouse is busy: Dagster run" in second.stderr
+    assert "refresh.lock" in second.stderr
+
+
+def test_a_reader_holding_the_published_file_never_blocks_and_keeps_its_version(crashes):
+    out, _ = crashes["reader"]
+    assert crashes["reader_code"] == 0
+    # the reader's connection saw the first publication (14 journeys) throughout, never an
+    # error, while the refresh replaced the file it had open; NEW is in the new file
+    assert out.strip().splitlines()[-1] == "[14]"
+    assert _published_leads(crashes["home"]) == ["NEW"]
