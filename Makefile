@@ -61,4 +61,4 @@ test-engines: $(VENV)/.installed-engines
 		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; }
 	@command -v java >/dev/null || \
 		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
-	$(BIN)/pytest -q -m engines tests/engines
+	$(BIN)/pytest -q -m engines tests/engines --basetemp=$${TMPDIR:-/tmp}/alignment-test-engines
