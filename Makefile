@@ -7,7 +7,7 @@ LEADS ?= 20000
 SEED ?= 42
 export ALIGNMENT_HOME
 
-.PHONY: install demo test lint ui clean test-engines browser
+.PHONY: install demo test lint docs ui clean bench test-engines browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,22 @@ ui: install
 clean:
 	rm -rf $(ALIGNMENT_HOME) dbt_project/target dbt_project/logs
 
+# Benchmarks (not part of `make test`): docs/performance.md.
+SIZES ?= 10000 100000 1000000
+bench: install
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
+
+# Style checked, not argued: ruff for Python, sqlfluff (dbt_project/.sqlfluff) for the dbt SQL.
 lint: install
 	$(BIN)/ruff check orchestration tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros --processes 2
+
+# The dbt docs site as one self-contained page, lineage from the landing sources to the marts
+# and their exposures. The catalog reads the warehouse: run `make demo` (or a refresh) first.
+docs: install
+	cd dbt_project && ../$(BIN)/dbt docs generate --static --profiles-dir . \
+		--target-path $(ALIGNMENT_HOME)/reports/dbt-docs
+	@echo "dbt docs: $(ALIGNMENT_HOME)/reports/dbt-docs/static_index.html (opens offline)"
 
 # The same dbt project on PostgreSQL and on Spark (local mode), every mart compared with
 # DuckDB's (docs/engines.md). Installs Debian's postgresql and a Java 17 runtime if missing.

@@ -1,0 +1,122 @@
+"""Hold back the last day of a generated company, to land it later as "one more day".
+
+Every row whose own date (creation, submission, event or spend day) falls on or after the
+cutoff moves from landing/ to a day folder with the same layout, file names and format;
+re-export files move whole (they are the export day's updates). Rows without a readable date
+(the generator's deliberately broken ones among them) stay in the base, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+
+# The column that dates a row, by the names the generator's objects use.
+DATE_COLUMNS = ("CreatedDate", "created_date", "submitted_at", "property_createdate",
+                "createdate", "created", "date")
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=None) if moment.tzinfo is None else (
+        moment.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _open(path: Path, mode: str):
+    if path.suffix == ".gz":
+        return gzip.open(path, mode + "t", newline="", encoding="utf-8")
+    return path.open(mode, newline="", encoding="utf-8")
+
+
+def _split_csv(source: Path, base: Path, day: Path, cutoff: dt.datetime) -> int:
+    moved = 0
+    with _open(source, "r") as handle, _open(base, "w") as kept, _open(day, "w") as later:
+        reader = csv.reader(handle)
+        header = next(reader)
+        column = next((header.index(c) for c in DATE_COLUMNS if c in header), None)
+        writers = [csv.writer(kept, quoting=csv.QUOTE_ALL), csv.writer(later, quoting=csv.QUOTE_ALL)]
+        for writer in writers:
+            writer.writerow(header)
+        for row in reader:
+            moment = _moment(row[column]) if column is not None and column < len(row) else None
+            is_later = moment is not None and moment >= cutoff
+            moved += is_later
+            writers[is_later].writerow(row)
+    return moved
+
+
+def _split_jsonl(source: Path, base: Path, day: Path, cutoff: dt.datetime) -> int:
+    moved = 0
+    with _open(source, "r") as handle, _open(base, "w") as kept, _open(day, "w") as later:
+        for line in handle:
+            try:
+                record = json.loads(line)
+                moment = next((_moment(record[c]) for c in DATE_COLUMNS if c in record), None)
+            except (json.JSONDecodeError, TypeError, AttributeError):
+                moment = None
+            is_later = moment is not None and moment >= cutoff
+            moved += is_later
+            (later if is_later else kept).write(line)
+    return moved
+
+
+def _split_parquet(source: Path, base: Path, day: Path, cutoff: dt.datetime) -> int:
+    con = duckdb.connect()
+    try:
+        columns = [row[0] for row in con.execute(
+            "select name from parquet_schema(?)", [str(source)]).fetchall()]
+        column = next(c for c in DATE_COLUMNS if c in columns)
+        later = f"cast(\"{column}\" as timestamp) >= ?"
+        con.execute(f"copy (select * from read_parquet(?) where not coalesce({later}, false)) "
+                    f"to '{base}' (format parquet)", [str(source), cutoff])
+        con.execute(f"copy (select * from read_parquet(?) where {later}) "
+                    f"to '{day}' (format parquet)", [str(source), cutoff])
+        return con.execute(f"select count(*) from read_parquet(?) where {later}",
+                           [str(source), cutoff]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def hold_back_last_day(landing: Path, day_folder: Path, cutoff: dt.datetime) -> int:
+    """Move rows dated at or after `cutoff` from landing/ to day_folder/; return how many."""
+    moved = 0
+    for source in sorted(p for p in landing.rglob("*") if p.is_file()):
+        relative = source.relative_to(landing)
+        day = day_folder / relative
+        day.parent.mkdir(parents=True, exist_ok=True)
+        if "reexport" in source.name:
+            shutil.move(source, day)
+            continue
+        # same suffixes (.csv.gz stays gzip), moved back over the source when written
+        base = source.with_name("." + source.name)
+        name = source.name.removesuffix(".gz")
+        if name.endswith(".csv"):
+            moved += _split_csv(source, base, day, cutoff)
+        elif name.endswith(".jsonl"):
+            moved += _split_jsonl(source, base, day, cutoff)
+        elif name.endswith(".parquet"):
+            moved += _split_parquet(source, base, day, cutoff)
+        else:
+            continue
+        base.replace(source)
+    return moved
+
+
+def land_day(day_folder: Path, landing: Path) -> None:
+    """Land the held-back day: each file beside the base files, under a new name."""
+    for source in sorted(p for p in day_folder.rglob("*") if p.is_file()):
+        target = landing / source.relative_to(day_folder)
+        target = target.with_name(f"day2_{target.name}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)

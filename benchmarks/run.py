@@ -1,0 +1,177 @@
+"""`make bench`: full and one-day incremental refreshes per stage, against a hand-written floor.
+
+For each size: generate a company (`alignment generate`), hold back its last day, measure a
+full refresh, time the floor (benchmarks/floor.sql) and dbt's own funnel models on the same
+raw tables, land the held-back day and measure the refresh that loads it. Results go to
+benchmarks/results.json and the table between the bench markers of docs/performance.md.
+
+    python benchmarks/run.py --sizes 10000 100000 1000000 [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from day_split import hold_back_last_day, land_day  # noqa: E402
+from measure import measure_refresh  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ALIGNMENT = str(Path(sys.executable).parent / "alignment")
+RESULTS = ROOT / "benchmarks" / "results.json"
+DOC = ROOT / "docs" / "performance.md"
+MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
+# dbt's models that do what benchmarks/floor.sql does (and the views they read).
+FUNNEL_MODELS = ("int_hubspot_contacts_matched", "int_journeys_identified", "int_touches_unioned",
+                 "int_touches_scored", "int_job_titles_classified", "int_journeys_fit_evaluated",
+                 "int_journeys_scored", "int_lead_stages_dated", "fct_lead_funnel",
+                 "fct_funnel_monthly")
+
+FLOOR_SCRIPT = """
+import duckdb, pathlib, sys, time
+con = duckdb.connect(sys.argv[1])
+con.execute(f"attach '{sys.argv[2]}' as w (read_only)")
+started = time.monotonic()
+con.execute(pathlib.Path(sys.argv[3]).read_text())
+print(time.monotonic() - started)
+"""
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    memory = next(int(line.split()[1]) * 1024 for line in
+                  Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
+            "python": platform.python_version(), "commit": commit,
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_average_at_start": round(os.getloadavg()[0], 2)}
+
+
+def funnel_models_seconds(home: Path) -> float:
+    results = json.loads((home / "dbt_target" / "run_results.json").read_text())
+    return sum(r["execution_time"] for r in results["results"]
+               if r["unique_id"].split(".")[-1] in FUNNEL_MODELS
+               and r["unique_id"].startswith("model."))
+
+
+def floor(home: Path) -> dict:
+    scratch = home / "floor.duckdb"
+    scratch.unlink(missing_ok=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run([sys.executable, "-c", FLOOR_SCRIPT, str(scratch),
+                           str(home / "warehouse.duckdb"), str(ROOT / "benchmarks" / "floor.sql")],
+                          capture_output=True, text=True, check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scratch.unlink(missing_ok=True)
+    # ru_maxrss is the largest child so far (KiB): exact when the floor is the largest yet
+    return {"seconds": float(done.stdout.strip()),
+            "peak_rss_bytes": peak * 1024 if peak > before else None}
+
+
+def bench_size(leads: int, work: Path) -> dict:
+    home = work / f"leads_{leads}"
+    shutil.rmtree(home, ignore_errors=True)
+    started = time.monotonic()
+    subprocess.run([ALIGNMENT, "generate", "--home", str(home), "--leads", str(leads),
+                    "--seed", "42"], check=True, capture_output=True)
+    generate_seconds = time.monotonic() - started
+    truth = json.loads((home / "demo_truth.json").read_text())
+    export_at = dt.datetime.fromisoformat(truth["window"]["export_at"].replace("Z", "+00:00"))
+    cutoff = export_at.astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)
+    held_back = hold_back_last_day(home / "landing", home / "day2", cutoff)
+    (home / "logs").mkdir(parents=True, exist_ok=True)
+    full = measure_refresh(ALIGNMENT, home, home / "logs" / "bench_full.log")
+    if full.returncode != 0:
+        raise SystemExit(f"the full refresh of {leads} leads failed: {home}/logs/bench_full.log")
+    funnel_seconds = funnel_models_seconds(home)
+    floor_result = floor(home)
+    land_day(home / "day2", home / "landing")
+    incremental = measure_refresh(ALIGNMENT, home, home / "logs" / "bench_incremental.log")
+    if incremental.returncode != 0:
+        raise SystemExit(f"the incremental refresh of {leads} leads failed: "
+                         f"{home}/logs/bench_incremental.log")
+    return {
+        "leads": leads,
+        "generate_seconds": round(generate_seconds, 1),
+        "rows_held_back_for_the_day": held_back,
+        "full": asdict(full),
+        "incremental": asdict(incremental),
+        "dbt_funnel_models_seconds": round(funnel_seconds, 2),
+        "floor": floor_result,
+        "funnel_to_floor_ratio": round(funnel_seconds / floor_result["seconds"], 2),
+        "incremental_to_full_ratio": round(incremental.wall_seconds / full.wall_seconds, 3),
+    }
+
+
+def _gb(value: int | None) -> str:
+    return "–" if not value else f"{value / 2**30:.2f}"
+
+
+def table(results: dict) -> str:
+    m = results["machine"]
+    lines = [f"Measured {m['date']} at commit {m['commit']} on {m['cores']} cores "
+             f"({m['cpu']}), {m['memory_gb']} GB, load average {m['load_average_at_start']} "
+             "at start; one run per size (`make bench`, benchmarks/results.json).", "",
+             "| leads | refresh | wall s | startup | ingest | dbt | contract | publish | "
+             "report | peak GB | incremental / full | dbt funnel models s | floor s | "
+             "funnel / floor |",
+             "|" + "---|" * 14]
+    for run in results["runs"]:
+        for kind in ("full", "incremental"):
+            measured = run[kind]
+            stages = measured["stages"]
+            cells = [f"{stages[s]['seconds']:.1f}" if s in stages else "–"
+                     for s in ("startup", "ingest", "dbt", "contract", "publish", "report")]
+            lines.append(
+                f"| {run['leads']:,} | {kind} | {measured['wall_seconds']:.1f} | "
+                + " | ".join(cells)
+                + f" | {_gb(measured['peak_rss_bytes'])} | "
+                + (f"{run['incremental_to_full_ratio']:.2f}" if kind == "incremental" else "")
+                + (f" | {run['dbt_funnel_models_seconds']:.1f} | {run['floor']['seconds']:.1f} | "
+                   f"{run['funnel_to_floor_ratio']:.1f} |" if kind == "full" else " | | | |"))
+    return "\n".join(lines)
+
+
+def write_doc(results: dict) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    start, end = MARKERS
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    DOC.write_text(f"{head}{start}\n{table(results)}\n{end}{tail}", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
+    args = parser.parse_args()
+    results = {"machine": machine(), "runs": []}
+    for leads in args.sizes:
+        print(f"bench: {leads:,} leads ...", file=sys.stderr, flush=True)
+        run = bench_size(leads, args.work)
+        results["runs"].append(run)
+        print(f"bench: {leads:,} leads: full {run['full']['wall_seconds']:.1f}s, incremental "
+              f"{run['incremental']['wall_seconds']:.1f}s, funnel/floor "
+              f"{run['funnel_to_floor_ratio']}", file=sys.stderr, flush=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        write_doc(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
