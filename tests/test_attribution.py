@@ -11,7 +11,6 @@ Google Ads campaign g1 carries it: an ad click on campaign `ads:g1`) = MQL; SDR 
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -36,9 +35,9 @@ def _rows(home: Home, sql: str) -> list[dict]:
 def marts(tmp_path_factory):
     home = Home.resolve(tmp_path_factory.mktemp("attribution") / "home")
     write_attribution_company(home.landing)
-    saved = {key: os.environ.get(key) for key in ("ALIGNMENT_HOME", "ALIGNMENT_CONTRACT")}
-    os.environ.pop("ALIGNMENT_CONTRACT", None)
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        env.delenv("ALIGNMENT_CONTRACT", raising=False)
         seen = {"refresh": run_refresh(home)}
         seen["roi"] = {(r["campaign_key"], r["channel"], r["report_month"], r["attribution_model"]): r
                        for r in _rows(home, "select * from marts.fct_campaign_roi")}
@@ -46,12 +45,6 @@ def marts(tmp_path_factory):
         seen["spend"] = _rows(home, "select * from intermediate.int_campaign_spend_converted")
         seen["accounts"] = {(r["account_id"], r["campaign_key"], r["attribution_model"]): r
                             for r in _rows(home, "select * from marts.fct_account_attribution")}
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return seen
 
 

@@ -52,3 +52,25 @@ def test_the_landing_sensor_asks_for_a_refresh_only_when_files_change(home):
     assert len(first.run_requests) == 1
     assert again.run_requests == [] and again.skip_message == "no new landing files"
     assert len(after_new_file.run_requests) == 1
+
+
+def test_publication_waits_for_every_mart_and_the_blocking_contract(home):
+    defs = build_definitions(home)
+    graph = defs.resolve_asset_graph()
+    published = graph.get(dg.AssetKey(["published", "marts"]))
+    marts = {key for key in graph.get_all_asset_keys()
+             if key.path[0] == "marts" and not graph.get(key).is_external}
+    assert marts <= set(published.parent_keys)
+    report = graph.get(dg.AssetKey(["reports", "alignment_report"]))
+    assert dg.AssetKey(["published", "marts"]) in report.parent_keys
+    # one check per expectation of expectations/, each on its mart, all blocking (an `error`
+    # failure blocks publication; a `warn` one only reports)
+    contract = {key for key in graph.asset_check_keys
+                if key.name in {"acceptance_rate", "no_handoff_left_unworked",
+                                "funnel_never_grows_down__leads_mqls"}}
+    assert {(key.asset_key.path[-1], key.name) for key in contract} == {
+        ("kpi_contract_monthly", "acceptance_rate"),
+        ("kpi_contract_handoffs", "no_handoff_left_unworked"),
+        ("fct_funnel_monthly", "funnel_never_grows_down__leads_mqls")}
+    assert all(graph.get_check_spec(key).blocking for key in contract)
+    assert defs.resolve_job_def("contract_check").name == "contract_check"

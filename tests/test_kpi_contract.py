@@ -12,18 +12,16 @@ The history in marts.contract_results keeps all three runs.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from crafted_kpis import write_company
+from dbt_cli import dbt_build
 from orchestration import cli
 from orchestration.contract import COMMITMENTS, load_contract, write_contract_tables
 from orchestration.home import CONTRACT_FILE, DBT_PROJECT_DIR, Home
@@ -63,15 +61,8 @@ def _failed(outcome) -> dict[str, str]:
 
 
 def _rebuild_contract_marts(home: Home) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    return subprocess.run(
-        [str(dbt), "build", "--select", "int_lead_definitions_in_force", "tag:kpi", "tag:contract",
-         "--indirect-selection", "cautious", "--vars", json.dumps({"restate": False}),
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(home.root / "dbt_target_contract"),
-         "--log-path", str(home.root / "logs")],
-        env={**os.environ, "ALIGNMENT_HOME": str(home.root)},
-        capture_output=True, text=True, check=False)
+    return dbt_build(home, ["int_lead_definitions_in_force", "tag:kpi", "tag:contract"],
+                     {"restate": False}, "dbt_target_contract")
 
 
 @pytest.fixture(scope="module")
@@ -98,15 +89,14 @@ max_days_unworked = 60
     # marketing's acceptance floor, the second expectation of the file, made blocking
     first = text.index("severity: warn", text.index("- name: acceptance_rate"))
     marketing.write_text(text[:first] + "severity: error" + text[first + 14:], encoding="utf-8")
-    saved = {k: os.environ.get(k) for k in ("ALIGNMENT_HOME", "ALIGNMENT_CONTRACT",
-                                             "ALIGNMENT_EXPECTATIONS")}
-    os.environ["ALIGNMENT_EXPECTATIONS"] = str(suites)
-    os.environ["ALIGNMENT_CONTRACT"] = str(strict)
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        env.setenv("ALIGNMENT_EXPECTATIONS", str(suites))
+        env.setenv("ALIGNMENT_CONTRACT", str(strict))
         seen = {"home": home, "strict": run_refresh(home)}
         # Same data, lenient contract: land its tables, rebuild what they judge.
-        os.environ["ALIGNMENT_EXPECTATIONS"] = str(Path(__file__).parent.parent / "expectations")
-        os.environ["ALIGNMENT_CONTRACT"] = str(lenient)
+        env.setenv("ALIGNMENT_EXPECTATIONS", str(Path(__file__).parent.parent / "expectations"))
+        env.setenv("ALIGNMENT_CONTRACT", str(lenient))
         with connect(home) as con:
             write_contract_tables(con, load_contract(lenient))
             # hubspot's files landed three days ago
@@ -119,12 +109,6 @@ max_days_unworked = 60
                         "where cohort_month = date '2024-11-01' and sourced_by = 'marketing'")
         seen["tampered_exit"] = cli.main(["check", "--home", str(home.root)])
         yield seen
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def test_the_shipped_suites_load_and_name_every_commitment():
@@ -157,9 +141,10 @@ def test_a_suite_file_error_names_the_file_and_the_expectation(tmp_path):
 
 def test_a_blocking_failure_fails_the_refresh_and_explains_itself(runs):
     strict = runs["strict"]
-    # the run fails at the suite's step, after every suite was checked
+    # the run fails at the suite's step, after every suite was checked, and publishes nothing
     assert not strict.ok
     assert [f.split(":")[0] for f in strict.failures] == ["kpi_contract_marketing"]
+    assert not strict.published and not runs["home"].published.exists()
     errors = [c.summary for c in strict.contract_errors]
     # November 2023: Y1 and Y2 handed over, neither accepted: 0 against the agreed 0.5
     assert errors == [
@@ -206,7 +191,7 @@ def test_under_a_lenient_contract_every_suite_passes_and_a_warning_does_not_bloc
     assert lenient.ok
     # 100 days to decide: D is pending, not ignored; 60 days of wait allowed: D's 59.96 is in
     assert list(_failed(lenient)) == ["warn.data_contract.sources_fresh__hubspot"]
-    assert len(lenient.contract) == 38
+    assert len(lenient.contract) == 39
     freshness = _results(runs["home"], lenient.run_id, "sources_fresh__hubspot")
     assert [(period, passed) for period, _, _, passed in freshness] == [(None, False)]
 

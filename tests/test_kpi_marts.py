@@ -12,17 +12,14 @@ The data's as-of moment is its last event: E's newsletter on 2025-01-11 15:00 UT
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
 from crafted_kpis import write_company
-from orchestration.home import DBT_PROJECT_DIR, Home
+from dbt_cli import dbt_build
+from orchestration.home import Home
 from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
 
@@ -45,16 +42,8 @@ def _by_month(rows: list[dict]) -> dict[date, dict]:
 
 def _rebuild_kpis_in(home: Home, timezone: str) -> subprocess.CompletedProcess:
     """dbt build of the KPI marts (and the monthly funnel they read) in another time zone."""
-    dbt = Path(sys.executable).parent / "dbt"
-    return subprocess.run(
-        [str(dbt), "build", "--select", "fct_funnel_monthly", "tag:kpi",
-         "--indirect-selection", "cautious",
-         "--vars", json.dumps({"reporting_timezone": timezone}),
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(home.root / "dbt_target_tz"),
-         "--log-path", str(home.root / "logs")],
-        env={**os.environ, "ALIGNMENT_HOME": str(home.root)},
-        capture_output=True, text=True, check=False)
+    return dbt_build(home, ["fct_funnel_monthly", "tag:kpi"], {"reporting_timezone": timezone},
+                     "dbt_target_tz")
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +51,9 @@ def marts(tmp_path_factory):
     """Refresh the crafted company (UTC), keep the UTC scorecard, rebuild in New York time."""
     home = Home.resolve(tmp_path_factory.mktemp("kpis") / "home")
     write_company(home.landing)
-    saved = {key: os.environ.get(key) for key in ("ALIGNMENT_HOME", "ALIGNMENT_CONTRACT")}
-    os.environ.pop("ALIGNMENT_CONTRACT", None)  # the shipped contract
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        env.delenv("ALIGNMENT_CONTRACT", raising=False)  # the shipped contract
         seen = {"refresh": run_refresh(home)}
         seen["utc_scorecard"] = _by_month(_rows(home, SCORECARD))
         seen["utc_handoffs"] = {row["journey_id"]: row for row in _rows(
@@ -86,12 +75,6 @@ def marts(tmp_path_factory):
         seen["symptoms"] = _rows(home, "select * from marts.fct_alignment_symptoms "
                                        "order by report_month, symptom")
         seen["as_of"] = _rows(home, "select as_of_at from intermediate.int_kpi_as_of")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return seen
 
 

@@ -4,7 +4,6 @@ hand-made company whose right answers are worked out below."""
 from __future__ import annotations
 
 import hashlib
-import os
 
 import pytest
 
@@ -77,9 +76,9 @@ def story(tmp_path_factory):
     write_company(home.landing, LEADS)
     contract = root / "lead_definitions.toml"
     contract.write_text(two_version_contract(), encoding="utf-8")
-    saved = {key: os.environ.get(key) for key in ("ALIGNMENT_HOME", "ALIGNMENT_CONTRACT")}
-    os.environ["ALIGNMENT_CONTRACT"] = str(contract)
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        env.setenv("ALIGNMENT_CONTRACT", str(contract))
         seen = {"refresh": run_refresh(home)}
         seen["by_version"] = mqls(home)
         with connect(home, read_only=True) as con:
@@ -99,12 +98,6 @@ def story(tmp_path_factory):
         with connect(home, read_only=True) as con:
             seen["judged_by"] = con.execute(
                 "select distinct judged_by from marts.fct_lead_funnel").fetchall()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return seen
 
 

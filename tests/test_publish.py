@@ -88,11 +88,10 @@ def _published_leads(home: Home) -> list[str]:
 def crashes(tmp_path_factory):
     home = Home.resolve(tmp_path_factory.mktemp("publish") / "home")
     write_company(home.landing)
-    saved = {k: os.environ.get(k) for k in ("ALIGNMENT_HOME", "ALIGNMENT_CONTRACT",
-                                             "ALIGNMENT_EXPECTATIONS")}
-    for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS"):
-        os.environ.pop(key, None)
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS"):
+            env.delenv(key, raising=False)
         seen = {"home": home, "first": run_refresh(home)}
         seen["first_sha"] = _sha256(home.published)
         _write(home.landing / "salesforce" / "Lead" / "Lead_new.csv",
@@ -123,12 +122,6 @@ def crashes(tmp_path_factory):
         seen["reader"] = reader.communicate(timeout=60)
         seen["reader_code"] = reader.returncode
         yield seen
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def test_a_refresh_publishes_every_mart_with_personal_data_hashed(crashes):
