@@ -101,15 +101,17 @@ def hold_back_last_day(landing: Path, day_folder: Path, cutoff: dt.datetime) -> 
         # same suffixes (.csv.gz stays gzip), moved back over the source when written
         base = source.with_name("." + source.name)
         name = source.name.removesuffix(".gz")
-        if name.endswith(".csv"):
-            moved += _split_csv(source, base, day, cutoff)
-        elif name.endswith(".jsonl"):
-            moved += _split_jsonl(source, base, day, cutoff)
-        elif name.endswith(".parquet"):
-            moved += _split_parquet(source, base, day, cutoff)
-        else:
+        split = (_split_csv if name.endswith(".csv") else _split_jsonl
+                 if name.endswith(".jsonl") else _split_parquet
+                 if name.endswith(".parquet") else None)
+        if split is None:
             continue
+        moved_here = split(source, base, day, cutoff)
         base.replace(source)
+        if not moved_here:
+            # nothing of that day: no file lands (an empty one would have no columns)
+            day.unlink()
+        moved += moved_here
     return moved
 
 
