@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import yaml
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -54,8 +55,15 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
 
 
 def dbt_vars(*, restate: bool) -> dict:
-    """The dbt vars of a build: restate, and the reporting time zone of the KPI months."""
-    return {"restate": restate,
+    """The dbt vars of a build: restate, and the reporting time zone of the KPI months.
+
+    ALIGNMENT_DBT_VARS (a YAML mapping) overrides vars of dbt_project.yml for one run, as
+    `dbt --vars` does: e.g. a custom-field list tried before it is committed there.
+    """
+    overrides = yaml.safe_load(os.environ.get("ALIGNMENT_DBT_VARS") or "{}") or {}
+    if not isinstance(overrides, dict):
+        raise ValueError("ALIGNMENT_DBT_VARS must be a YAML mapping of dbt vars")
+    return {**overrides, "restate": restate,
             "reporting_timezone": os.environ.get("ALIGNMENT_REPORTING_TIMEZONE") or "UTC"}
 
 

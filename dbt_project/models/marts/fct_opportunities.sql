@@ -1,5 +1,8 @@
 {#- One row per opportunity: its account, stage, amount, dates and outcome, and the lead
-    journey it came from when a lead was converted into it. -#}
+    journey it came from when a lead was converted into it, who sourced it, and the custom
+    opportunity fields listed in var opportunity_custom_columns. -#}
+{%- set custom_columns = existing_columns(
+    ref('stg_salesforce__opportunities'), var('opportunity_custom_columns', [])) -%}
 with
 
 opportunities as (
@@ -26,6 +29,12 @@ journeys as (
 
 ),
 
+source_channel_map as (
+
+    select * from {{ ref('source_channel_map') }}
+
+),
+
 contact_roles as (
 
     select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
@@ -39,6 +48,7 @@ source_journeys as (
         opportunity_id,
         journey_id,
         lead_id,
+        sourced_by,
         row_number() over (
             partition by opportunity_id
             order by converted_date, created_at, lead_id
@@ -84,8 +94,16 @@ final as (
         opportunities.campaign_id,
         source_journeys.journey_id,
         source_journeys.lead_id,
+        -- the lead journey's sourcing, else the opportunity's own LeadSource
+        coalesce(source_journeys.sourced_by, source_channel_map.sourced_by, 'unknown') as sourced_by,
+        {{ reporting_month('opportunities.created_at') }} as created_month,
+        -- a close date is a calendar date: its own month, not shifted by the time zone
+        cast({{ dbt.date_trunc('month', 'opportunity_stages.won_at') }} as date) as won_month,
         primary_contacts.contact_id as primary_contact_id,
         opportunities.account_id is not null and accounts.account_id is null as is_account_missing
+        {%- for column in custom_columns %},
+        opportunities.{{ adapter.quote(column) }}
+        {%- endfor %}
     from opportunities
     inner join opportunity_stages
         on opportunities.opportunity_id = opportunity_stages.opportunity_id
@@ -97,6 +115,9 @@ final as (
     left join primary_contacts
         on opportunities.opportunity_id = primary_contacts.opportunity_id
             and primary_contacts.contact_rank = 1
+    left join source_channel_map
+        on {{ picklist_key('source_channel_map.source_system') }} = 'salesforce'
+            and {{ picklist_key('opportunities.lead_source') }} = {{ picklist_key('source_channel_map.source_value') }}
 
 )
 
