@@ -4,7 +4,6 @@ draws every data point, nothing is fetched, and the headlines state what the mar
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,10 +14,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.demo import generate
 from orchestration.home import Home
 from orchestration.kpi_contract import load_suites
-from orchestration.refresh import run_refresh
 from orchestration.report import build_report
 from orchestration.report.data import MARTS_READ
 from orchestration.resources import WarehouseResource
@@ -31,19 +28,12 @@ SECTIONS = ["funnel", "acceptance", "speed_to_lead", "nurture", "campaign_roi", 
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory):
-    """One generated company, refreshed once, and its report."""
-    home = Home.resolve(tmp_path_factory.mktemp("home"))
-    previous = os.environ.get("ALIGNMENT_HOME")
-    generate(home.root, leads=2_000, seed=42)
-    outcome = run_refresh(home)
+def reported(demo_2k):
+    """The session's demo company (tests/conftest.py), refreshed once, and its report."""
+    home, outcome = demo_2k
     assert outcome.ok, outcome.failures
     path = build_report(home)
-    yield home, path
-    if previous is None:
-        os.environ.pop("ALIGNMENT_HOME", None)
-    else:
-        os.environ["ALIGNMENT_HOME"] = previous
+    return home, path
 
 
 class Charts(HTMLParser):
