@@ -51,6 +51,7 @@ MARTS_READ = (
     "fct_nurture_pool_monthly",
     "fct_campaign_roi",
     "fct_alignment_symptoms",
+    "kpi_rejection_reasons_monthly",
 )
 
 NURTURE_AGES = (
@@ -121,6 +122,31 @@ def acceptance(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
         from marts.kpi_alignment_monthly
         where is_complete_month and acceptance_rate is not null
         order by report_month""")
+
+
+def rejection_reasons(con: duckdb.DuckDBPyConnection, months: int = 12) -> pd.DataFrame | None:
+    """Why sales rejected marketing's handoffs over the last `months` complete months with
+    handoffs: per reason, the rejections, their share of the handoffs and of the rejections."""
+    return frame(con, """
+        with recent as (
+            select report_month from marts.kpi_alignment_monthly
+            where is_complete_month and marketing_handoffs > 0
+            order by report_month desc limit ?
+        ),
+        handoffs as (
+            select sum(marketing_handoffs) as handoffs from marts.kpi_alignment_monthly
+            where report_month in (select report_month from recent)
+        )
+        select rejection_reason, max(rejection_reason_description) as description,
+               cast(sum(rejections) as bigint) as rejections,
+               sum(rejections) / any_value(handoffs.handoffs) as rejection_rate,
+               sum(rejections) / sum(sum(rejections)) over () as share_of_rejections,
+               (select min(report_month) from recent) as first_month,
+               (select max(report_month) from recent) as last_month
+        from marts.kpi_rejection_reasons_monthly cross join handoffs
+        where report_month in (select report_month from recent)
+        group by rejection_reason
+        order by rejections desc, rejection_reason""", [months])
 
 
 def acceptance_benchmark(con: duckdb.DuckDBPyConnection) -> tuple[float, float] | None:

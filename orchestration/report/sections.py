@@ -122,9 +122,29 @@ def acceptance(con: duckdb.DuckDBPyConnection) -> Section:
                      f"{pct(floor)} the contract asks for")
     section.headline = ", ".join(words) + "."
     section.chart = charts.acceptance(df, benchmark, floor)
+    section.body = _rejection_tile(data.rejection_reasons(con))
     section.note = ("Complete months; a month's handoffs are the marketing leads created in it "
-                    "(marts.kpi_alignment_monthly.acceptance_rate and its benchmark class).")
+                    "(marts.kpi_alignment_monthly.acceptance_rate and its benchmark class; "
+                    "rejections by reason: marts.kpi_rejection_reasons_monthly).")
     return section
+
+
+def _rejection_tile(df: pd.DataFrame | None) -> str:
+    """The reasons sales gave for rejecting marketing's handoffs, most frequent first."""
+    if df is None or df.empty:
+        return ""
+    rows = "".join(
+        f'<tr><td class="name">{html.escape(str(row["rejection_reason"]))}</td>'
+        f'<td>{html.escape("" if _missing(row["description"]) else str(row["description"]))}</td>'
+        f'<td class="num">{int(row["rejections"]):,}</td>'
+        f'<td class="num">{pct(row["rejection_rate"], 1)}</td>'
+        f'<td class="num">{pct(row["share_of_rejections"])}</td></tr>'
+        for _, row in df.iterrows())
+    first, last = df["first_month"].iat[0], df["last_month"].iat[0]
+    return (f'<table class="contract" data-tile="rejection_reasons"><caption>Why sales rejected '
+            f"marketing's handoffs, {month(first)} to {month(last)}</caption><thead><tr>"
+            "<th>Reason</th><th>Meaning</th><th>Rejections</th><th>Of handoffs</th>"
+            f"<th>Of rejections</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def speed_to_lead(con: duckdb.DuckDBPyConnection) -> Section:
