@@ -48,3 +48,28 @@ def type_numeric():
 
 def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None):
     return f"string_agg({measure}, {delimiter_text} {order_by_clause or ''})"
+
+
+def date_spine(datepart, start_date, end_date):
+    return (f"select unnest(generate_series({start_date}, {end_date}, interval '1 {datepart}'))"
+            f" as date_{datepart}")
+
+
+def datediff(first_date, second_date, datepart):
+    return f"date_diff('{datepart}', {first_date}, {second_date})"
+
+
+def split_part(string_text, delimiter_text, part_number):
+    return f"split_part({string_text}, {delimiter_text}, {part_number})"
+
+
+def generate_series(upper_bound):
+    return f"select unnest(range(1, {upper_bound} + 1)) as generated_number"
+
+
+def type_float():
+    return "double"
+
+
+def current_timestamp_in_utc_backcompat():
+    return "current_timestamp"

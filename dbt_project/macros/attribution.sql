@@ -13,6 +13,10 @@
         'time_decay_half_life_days': 7,
     } -%}
     {%- set given = var('attribution', {}) or {} -%}
+    {#- sqlfluff's stand-in var() gives no mapping: lint with the defaults -#}
+    {%- if given is not mapping -%}
+        {%- set given = {} -%}
+    {%- endif -%}
     {%- for key, value in given.items() -%}
         {%- if value is mapping and config.get(key) is mapping -%}
             {%- set merged = {} -%}
