@@ -91,7 +91,7 @@ dated as (
 
     select
         {{ dbt.concat(["milestone", "':'", "coalesce(opportunity_id, journey_id)"]) }} as conversion_id,
-        milestones.*,
+        *,
         case
             when milestone = 'won' then cast({{ dbt.date_trunc('month', 'converted_at') }} as date)
             else {{ reporting_month('converted_at') }}

@@ -54,8 +54,8 @@ windowed as (
     from conversions
     inner join touches
         on conversions.journey_id = touches.journey_id
-            and touches.touched_at <= conversions.converted_at
-            and touches.touched_at >= conversions.window_start_at
+            and conversions.converted_at >= touches.touched_at
+            and conversions.window_start_at <= touches.touched_at
 
 ),
 
