@@ -159,6 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
                                       "marts, works offline) and print its path")
     report.set_defaults(run=run_report)
 
+    from orchestration.metrics import run as run_metrics
+
+    metrics = commands.add_parser("metrics", parents=[common],
+                                  help="MetricFlow (mf) over the warehouse, read-only, e.g. "
+                                       "metrics query --metrics acceptance_rate "
+                                       "--group-by metric_time__month")
+    metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="arguments passed to mf")
+    metrics.set_defaults(run=run_metrics)
+
     glossary = commands.add_parser("glossary", parents=[common],
                                    help="regenerate docs/definitions.md from the contract")
     glossary.set_defaults(run=_glossary)
