@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from orchestration.home import Home
 
@@ -31,3 +32,24 @@ def demo_2k(tmp_path_factory):
     else:
         os.environ["ALIGNMENT_HOME"] = previous
     return home, outcome
+
+
+@pytest.fixture(scope="session")
+def crafted_company(tmp_path_factory):
+    """The hand-made company of tests/crafted_kpis.py with its custom fields named in the dbt
+    vars, refreshed once (shipped contract, UTC) for the session: (home, outcome, leads,
+    opportunities). Read it; a test that changes anything works on a copy (tests/homes.py)."""
+    from crafted_kpis import CUSTOM_FIELD_VARS, add_custom_fields, write_company
+    from orchestration.refresh import run_refresh
+
+    home = Home.resolve(tmp_path_factory.mktemp("crafted_company") / "home")
+    write_company(home.landing)
+    leads, opportunities = add_custom_fields(home.landing)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        env.delenv("ALIGNMENT_CONTRACT", raising=False)
+        env.delenv("ALIGNMENT_EXPECTATIONS", raising=False)
+        # What a user writes into dbt_project.yml's vars, given for this run only.
+        env.setenv("ALIGNMENT_DBT_VARS", yaml.safe_dump(CUSTOM_FIELD_VARS))
+        outcome = run_refresh(home)
+    return home, outcome, leads, opportunities

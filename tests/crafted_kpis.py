@@ -270,3 +270,35 @@ def write_company(landing: Path) -> None:
             {"date": day, "campaign_id": campaign, "campaign_name": name,
              "utm_campaign": utm, "spend": spend, "currency": "USD", "impressions": 1000,
              "clicks": 10} for day, campaign, name, utm, spend in rows])
+
+
+# Custom fields of this company: Partner_Tier__c on leads and opportunities (named in the
+# dbt vars by the session fixture crafted_company), Internal_Note__c on leads (not named).
+TIERS = ("Gold", "Silver", "Bronze")
+CUSTOM_FIELD_VARS = {"lead_custom_columns": ["partner_tier_c", "missing_field_c"],
+                     "opportunity_custom_columns": ["Partner_Tier_c"]}
+
+
+def _add_columns(path: Path, columns: dict) -> dict[str, dict[str, str]]:
+    """Append columns to an export, each value computed from the row; returns them by Id."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for name, value in columns.items():
+            row[name] = value(row)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return {row["Id"]: row for row in rows}
+
+
+def add_custom_fields(landing: Path) -> tuple[dict, dict]:
+    """Salesforce API names as the export gives them (landing makes them snake_case)."""
+    sf = landing / "salesforce"
+    leads = _add_columns(sf / "Lead/Lead.csv", {
+        "Partner_Tier__c": lambda row: TIERS[len(row["Id"]) % 3],
+        "Internal_Note__c": lambda row: "not listed"})
+    opportunities = _add_columns(sf / "Opportunity/Opportunity.csv", {
+        "Partner_Tier__c": lambda row: TIERS[len(row["Id"]) % 3] if row["Id"] != "OPP_A" else ""})
+    return leads, opportunities

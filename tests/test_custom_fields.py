@@ -1,58 +1,21 @@
 """Custom fields: a company's own Lead and Opportunity fields (Partner_Tier__c) reach
 fct_lead_funnel and fct_opportunities by naming them in the dbt vars lead_custom_columns and
-opportunity_custom_columns, with no SQL edit; one real refresh of the crafted company."""
+opportunity_custom_columns, with no SQL edit; the crafted company's session refresh names them
+(tests/conftest.py, crafted_company)."""
 
 from __future__ import annotations
-
-import csv
-from pathlib import Path
 
 import pytest
 import yaml
 
-from crafted_kpis import LEADS, OPPORTUNITIES, write_company
+from crafted_kpis import LEADS, OPPORTUNITIES
 from orchestration.home import DBT_PROJECT_DIR
-from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
-
-TIERS = ("Gold", "Silver", "Bronze")
-
-
-def _add_columns(path: Path, columns: dict[str, callable]) -> dict[str, dict[str, str]]:
-    """Append columns to an export, each value computed from the row; returns them by Id."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        for name, value in columns.items():
-            row[name] = value(row)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return {row["Id"]: row for row in rows}
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory):
-    from orchestration.home import Home
-
-    home = Home.resolve(tmp_path_factory.mktemp("custom_fields"))
-    write_company(home.landing)
-    sf = home.landing / "salesforce"
-    # Salesforce API names as the export gives them; landing normalizes them to snake_case.
-    leads = _add_columns(sf / "Lead/Lead.csv", {
-        "Partner_Tier__c": lambda row: TIERS[len(row["Id"]) % 3],
-        "Internal_Note__c": lambda row: "not listed"})
-    opportunities = _add_columns(sf / "Opportunity/Opportunity.csv", {
-        "Partner_Tier__c": lambda row: TIERS[len(row["Id"]) % 3] if row["Id"] != "OPP_A" else ""})
-    with pytest.MonkeyPatch.context() as patch:
-        # What a user writes into dbt_project.yml's vars, given for this run only.
-        patch.setenv("ALIGNMENT_DBT_VARS", yaml.safe_dump({
-            "lead_custom_columns": ["partner_tier_c", "missing_field_c"],
-            "opportunity_custom_columns": ["Partner_Tier_c"]}))
-        patch.setenv("ALIGNMENT_HOME", str(home.root))
-        outcome = run_refresh(home)
-    return home, outcome, leads, opportunities
+def refreshed(crafted_company):
+    return crafted_company
 
 
 def _columns(home, table: str) -> list[str]:

@@ -17,10 +17,9 @@ from datetime import date, datetime
 
 import pytest
 
-from crafted_kpis import write_company
 from dbt_cli import dbt_build
+from homes import copy_home
 from orchestration.home import Home
-from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
 
 NEW_YORK = "America/New_York"
@@ -47,14 +46,15 @@ def _rebuild_kpis_in(home: Home, timezone: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def marts(tmp_path_factory):
+def marts(tmp_path_factory, crafted_company):
     """Refresh the crafted company (UTC), keep the UTC scorecard, rebuild in New York time."""
-    home = Home.resolve(tmp_path_factory.mktemp("kpis") / "home")
-    write_company(home.landing)
+    # the session's refresh of the company (shipped contract, UTC), on a copy of its own
+    base, outcome, _, _ = crafted_company
+    home = copy_home(base, tmp_path_factory.mktemp("kpis") / "home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ALIGNMENT_HOME", str(home.root))
         env.delenv("ALIGNMENT_CONTRACT", raising=False)  # the shipped contract
-        seen = {"refresh": run_refresh(home)}
+        seen = {"refresh": outcome}
         seen["utc_scorecard"] = _by_month(_rows(home, SCORECARD))
         seen["utc_handoffs"] = {row["journey_id"]: row for row in _rows(
             home, "select * from marts.fct_lead_handoff")}

@@ -1,6 +1,7 @@
 """Publication for BI, one writer at a time, and crash safety, with real refresh processes.
 
-The hand-made company of tests/crafted_kpis.py is refreshed and published once. Then a new
+The hand-made company of tests/crafted_kpis.py, refreshed and published once for the session
+(tests/conftest.py), is copied. Then a new
 Salesforce lead file lands and `alignment refresh` subprocesses are killed with SIGKILL during
 ingestion, the dbt build, the KPI contract checks and publication. After each kill the
 published marts are the first publication, byte for byte. A last refresh completes while
@@ -22,9 +23,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from crafted_kpis import _lead, _write, write_company
+from crafted_kpis import _lead, _write
+from homes import copy_home
 from orchestration.home import Home
-from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
 
 ALIGNMENT = str(Path(sys.executable).parent / "alignment")
@@ -85,14 +86,15 @@ def _published_leads(home: Home) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def crashes(tmp_path_factory):
-    home = Home.resolve(tmp_path_factory.mktemp("publish") / "home")
-    write_company(home.landing)
+def crashes(tmp_path_factory, crafted_company):
+    # the session's refresh of the company published it first; this test works on a copy
+    base, first, _, _ = crafted_company
+    home = copy_home(base, tmp_path_factory.mktemp("publish") / "home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ALIGNMENT_HOME", str(home.root))
-        for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS"):
+        for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS", "ALIGNMENT_DBT_VARS"):
             env.delenv(key, raising=False)
-        seen = {"home": home, "first": run_refresh(home)}
+        seen = {"home": home, "first": first}
         seen["first_sha"] = _sha256(home.published)
         _write(home.landing / "salesforce" / "Lead" / "Lead_new.csv",
                [_lead("NEW", "2024-12-20T15:00:00Z")])
