@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from crafted_attribution import write_attribution_company
 
+from crafted_attribution import write_attribution_company
 from orchestration.home import Home
 from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
