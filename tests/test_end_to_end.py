@@ -3,32 +3,31 @@ the generator's ground truth."""
 
 from __future__ import annotations
 
-import os
+import json
 
 import pytest
 
+from homes import copy_home
 from orchestration.cli import main
-from orchestration.demo import generate
+from orchestration.demo.truth import TRUTH_FILE
 from orchestration.home import Home
 from orchestration.landing import OBJECTS
-from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
 
 LEADS = 2_000
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    """One generated company, refreshed once; every test here reads it."""
-    home = Home.resolve(tmp_path_factory.mktemp("home"))
-    previous = os.environ.get("ALIGNMENT_HOME")
-    truth = generate(home.root, leads=LEADS, seed=11)
-    outcome = run_refresh(home)
-    yield home, truth, outcome
-    if previous is None:
-        os.environ.pop("ALIGNMENT_HOME", None)
-    else:
-        os.environ["ALIGNMENT_HOME"] = previous
+def warehouse(tmp_path_factory, demo_2k):
+    """The session's generated company (tests/conftest.py, demo_2k), refreshed once, on a
+    copy of its own: the tests below refresh it again and land a broken file."""
+    base, outcome = demo_2k
+    home = copy_home(base, tmp_path_factory.mktemp("e2e") / "home")
+    truth = json.loads((home.root / TRUTH_FILE).read_text(encoding="utf-8"))
+    assert truth["generator"]["leads"] == LEADS
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        yield home, truth, outcome
 
 
 def one(home: Home, sql: str):

@@ -1,10 +1,11 @@
 """Publication for BI, one writer at a time, and crash safety, with real refresh processes.
 
 The hand-made company of tests/crafted_kpis.py, refreshed and published once for the session
-(tests/conftest.py), is copied. Then a new
+(tests/conftest.py), is copied. A
+refresh is blocked by an `error` of the KPI contract (it fails in the contract checks); a new
 Salesforce lead file lands and `alignment refresh` subprocesses are killed with SIGKILL during
-ingestion, the dbt build, the KPI contract checks and publication. After each kill the
-published marts are the first publication, byte for byte. A last refresh completes while
+ingestion, the dbt build and publication. After each the published marts are the first
+publication, byte for byte. A last refresh completes while
 another process holds marts.duckdb open read-only and queries it, and while a second refresh
 is refused: the new lead is published once, its landing file loaded once.
 """
@@ -24,7 +25,7 @@ import duckdb
 import pytest
 
 from crafted_kpis import _lead, _write
-from homes import copy_home
+from homes import copy_home, suites_with_acceptance_blocking
 from orchestration.home import Home
 from orchestration.warehouse import connect
 
@@ -33,7 +34,6 @@ ALIGNMENT = str(Path(sys.executable).parent / "alignment")
 KILL_POINTS = [
     ("ingest", "built  raw/salesforce__lead"),
     ("dbt", "built  staging/stg_salesforce__leads"),
-    ("checks", "start  kpi_contract_"),
     ("publish", "start  published__marts"),
 ]
 
@@ -96,6 +96,13 @@ def crashes(tmp_path_factory, crafted_company):
             env.delenv(key, raising=False)
         seen = {"home": home, "first": first}
         seen["first_sha"] = _sha256(home.published)
+        # A refresh the contract blocks: marketing's acceptance floor made an error (the
+        # company's November 2023 accepted none of its 2 handoffs, under the agreed 0.25).
+        suites = suites_with_acceptance_blocking(home.root.parent / "blocking_expectations")
+        seen["blocked"] = subprocess.run(
+            [ALIGNMENT, "refresh"], env={**_environment(home), "ALIGNMENT_EXPECTATIONS": str(suites)},
+            capture_output=True, text=True, timeout=900)
+        seen["blocked_sha"] = _sha256(home.published)
         _write(home.landing / "salesforce" / "Lead" / "Lead_new.csv",
                [_lead("NEW", "2024-12-20T15:00:00Z")])
         seen["killed"] = {}
@@ -166,6 +173,14 @@ def test_a_refresh_killed_at_any_stage_leaves_the_publication_intact(crashes, st
     assert killed["published_sha"] == crashes["first_sha"]
     # the dead run's record is left for the next run to report and clear
     assert '"purpose": "Dagster run' in killed["lock_record"]
+
+
+def test_a_refresh_the_contract_blocks_keeps_the_publication_and_says_so(crashes):
+    blocked = crashes["blocked"]
+    assert blocked.returncode == 1
+    assert "[error] marketing.acceptance_rate" in blocked.stderr
+    assert "BI tools still read the previous publication, of run" in blocked.stderr
+    assert crashes["blocked_sha"] == crashes["first_sha"]
 
 
 def test_the_next_refresh_completes_and_loses_no_landed_file(crashes):
