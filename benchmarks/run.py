@@ -2,7 +2,8 @@
 
 For each size: generate a company (`alignment generate`), hold back its last day, measure a
 full refresh, time the floor (benchmarks/floor.sql) and dbt's own funnel models on the same
-raw tables, land the held-back day and measure the refresh that loads it. Results go to
+raw tables, land the held-back day and measure the refresh that loads it, then one more
+refresh with nothing new (the fixed overhead: dbt skipped). Results go to
 benchmarks/results.json and the table between the bench markers of docs/performance.md.
 
     python benchmarks/run.py --sizes 10000 100000 1000000 [--work DIR]
@@ -23,8 +24,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from orchestration.demo.day_split import hold_back_days, land_day
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from day_split import hold_back_last_day, land_day  # noqa: E402
 from measure import measure_refresh  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,10 +92,7 @@ def bench_size(leads: int, work: Path) -> dict:
     subprocess.run([ALIGNMENT, "generate", "--home", str(home), "--leads", str(leads),
                     "--seed", "42"], check=True, capture_output=True)
     generate_seconds = time.monotonic() - started
-    truth = json.loads((home / "demo_truth.json").read_text())
-    export_at = dt.datetime.fromisoformat(truth["window"]["export_at"].replace("Z", "+00:00"))
-    cutoff = export_at.astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)
-    held_back = hold_back_last_day(home / "landing", home / "day2", cutoff)
+    held_back = hold_back_days(home, 1, home / "day2")
     (home / "logs").mkdir(parents=True, exist_ok=True)
     full = measure_refresh(ALIGNMENT, home, home / "logs" / "bench_full.log")
     if full.returncode != 0:
@@ -105,16 +104,23 @@ def bench_size(leads: int, work: Path) -> dict:
     if incremental.returncode != 0:
         raise SystemExit(f"the incremental refresh of {leads} leads failed: "
                          f"{home}/logs/bench_incremental.log")
+    # the schedule's refresh on a day nothing landed: the fixed overhead, dbt skipped
+    unchanged = measure_refresh(ALIGNMENT, home, home / "logs" / "bench_unchanged.log")
+    if unchanged.returncode != 0:
+        raise SystemExit(f"the unchanged refresh of {leads} leads failed: "
+                         f"{home}/logs/bench_unchanged.log")
     return {
         "leads": leads,
         "generate_seconds": round(generate_seconds, 1),
         "rows_held_back_for_the_day": held_back,
         "full": asdict(full),
         "incremental": asdict(incremental),
+        "unchanged": asdict(unchanged),
         "dbt_funnel_models_seconds": round(funnel_seconds, 2),
         "floor": floor_result,
         "funnel_to_floor_ratio": round(funnel_seconds / floor_result["seconds"], 2),
         "incremental_to_full_ratio": round(incremental.wall_seconds / full.wall_seconds, 3),
+        "unchanged_to_full_ratio": round(unchanged.wall_seconds / full.wall_seconds, 3),
     }
 
 
@@ -128,11 +134,11 @@ def table(results: dict) -> str:
              f"({m['cpu']}), {m['memory_gb']} GB, load average {m['load_average_at_start']} "
              "at start; one run per size (`make bench`, benchmarks/results.json).", "",
              "| leads | refresh | wall s | startup | ingest | dbt | contract | publish | "
-             "report | peak GB | incremental / full | dbt funnel models s | floor s | "
+             "report | peak GB | / full | dbt funnel models s | floor s | "
              "funnel / floor |",
              "|" + "---|" * 14]
     for run in results["runs"]:
-        for kind in ("full", "incremental"):
+        for kind in ("full", "incremental", "unchanged"):
             measured = run[kind]
             stages = measured["stages"]
             cells = [f"{stages[s]['seconds']:.1f}" if s in stages else "–"
@@ -141,7 +147,7 @@ def table(results: dict) -> str:
                 f"| {run['leads']:,} | {kind} | {measured['wall_seconds']:.1f} | "
                 + " | ".join(cells)
                 + f" | {_gb(measured['peak_rss_bytes'])} | "
-                + (f"{run['incremental_to_full_ratio']:.2f}" if kind == "incremental" else "")
+                + (f"{run[f'{kind}_to_full_ratio']:.2f}" if kind != "full" else "")
                 + (f" | {run['dbt_funnel_models_seconds']:.1f} | {run['floor']['seconds']:.1f} | "
                    f"{run['funnel_to_floor_ratio']:.1f} |" if kind == "full" else " | | | |"))
     return "\n".join(lines)

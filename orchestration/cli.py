@@ -51,7 +51,7 @@ def _refresh(args: argparse.Namespace, home: Home) -> int:
     from orchestration.refresh import run_refresh
 
     started = time.monotonic()
-    outcome = run_refresh(home, restate=args.restate)
+    outcome = run_refresh(home, restate=args.restate, full_refresh=args.full_refresh)
     seconds = time.monotonic() - started
     if outcome.stale_lock:
         print(f"note: {outcome.stale_lock}", file=sys.stderr)
@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   help="load new landing files and rebuild the marts")
     refresh.add_argument("--restate", action="store_true",
                          help="judge all history by the current lead definition")
+    refresh.add_argument("--full-refresh", action="store_true",
+                         help="rebuild the incremental facts from raw, not from the last build")
     refresh.set_defaults(run=_refresh)
 
     check = commands.add_parser("check", parents=[common],

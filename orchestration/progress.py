@@ -9,6 +9,11 @@ import time
 import dagster as dg
 from dagster._core.log_manager import get_log_record_metadata, has_log_record_metadata
 
+# Prefix of a step's log message meant for the person running the refresh (printed as is).
+NOTE = "alignment: "
+# Metadata of an asset a run reports unchanged rather than rebuilt (no "built" line).
+UNCHANGED = "alignment/unchanged"
+
 
 class _ProgressHandler(logging.Handler):
     def __init__(self) -> None:
@@ -18,13 +23,19 @@ class _ProgressHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if not has_log_record_metadata(record):
             return
-        event = get_log_record_metadata(record)["dagster_event"]
-        if event is None:
-            return
+        metadata = get_log_record_metadata(record)
+        event = metadata["dagster_event"]
         elapsed = f"{time.monotonic() - self.started:6.1f}s"
+        if event is None:
+            if metadata["orig_message"].startswith(NOTE):
+                print(f"{elapsed}  {metadata['orig_message'].removeprefix(NOTE)}",
+                      file=sys.stderr, flush=True)
+            return
         if event.event_type_value == "ASSET_MATERIALIZATION":
-            key = event.event_specific_data.materialization.asset_key.to_user_string()
-            print(f"{elapsed}  built  {key}", file=sys.stderr, flush=True)
+            materialization = event.event_specific_data.materialization
+            if UNCHANGED not in materialization.metadata:
+                print(f"{elapsed}  built  {materialization.asset_key.to_user_string()}",
+                      file=sys.stderr, flush=True)
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             check = event.event_specific_data
             if not check.passed:

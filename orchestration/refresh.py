@@ -102,15 +102,21 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
                                publication=current_publication(home), stale_lock=stale_lock)
 
 
-def run_refresh(home: Home, *, restate: bool = False) -> RefreshOutcome:
+def run_refresh(home: Home, *, restate: bool = False, full_refresh: bool = False
+                ) -> RefreshOutcome:
     """Materialize every asset once: ingest, validate the contract, dbt build, KPI contract.
 
     restate: judge all history by the current lead definition; the run carries the tag
     alignment/restate=true and the funnel's rows say judged_by='current_version_restated'.
+    full_refresh: rebuild the incremental facts from raw (tag alignment/full_refresh=true);
+    a refresh does so by itself when the models, seeds, vars or contract changed.
     """
-    from orchestration.assets.dbt import RESTATE_TAG
+    from orchestration.assets.dbt import FULL_REFRESH_TAG, RESTATE_TAG
 
-    return run_job(home, "refresh", {RESTATE_TAG: "true"} if restate else None)
+    tags = {RESTATE_TAG: "true"} if restate else {}
+    if full_refresh:
+        tags[FULL_REFRESH_TAG] = "true"
+    return run_job(home, "refresh", tags or None)
 
 
 def run_contract_check(home: Home) -> RefreshOutcome:

@@ -11,13 +11,14 @@ from pathlib import Path
 from orchestration.home import DBT_PROJECT_DIR, Home
 
 
-def dbt_build(home: Home, select: list[str], dbt_vars: dict, target: str
-              ) -> subprocess.CompletedProcess:
-    """Build `select` (tests of other models left out) into the home's warehouse; dbt's
-    artifacts go to <home>/<target>, apart from the refresh's."""
+def dbt_build(home: Home, select: list[str], dbt_vars: dict, target: str,
+              command: str = "build") -> subprocess.CompletedProcess:
+    """Build `select` (tests of other models left out) into the home's warehouse, or run
+    another dbt command on it; dbt's artifacts go to <home>/<target>, apart from the
+    refresh's."""
     dbt = Path(sys.executable).parent / "dbt"
     return subprocess.run(
-        [str(dbt), "build", "--select", *select, "--indirect-selection", "cautious",
+        [str(dbt), command, "--select", *select, "--indirect-selection", "cautious",
          "--vars", json.dumps(dbt_vars),
          "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(home.root / target), "--log-path", str(home.root / "logs")],

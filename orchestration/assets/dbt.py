@@ -3,7 +3,9 @@
 import json
 import os
 import sys
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,16 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR
+from orchestration.build_state import (
+    LastBuild,
+    build_fingerprint,
+    forget_build,
+    last_build,
+    plan_build,
+    remember_build,
+)
+from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR, Home
+from orchestration.progress import NOTE, UNCHANGED
 from orchestration.resources import WarehouseResource
 
 # dagster-dbt runs `dbt` from PATH; `.venv/bin/alignment` may run without the venv activated.
@@ -27,6 +38,8 @@ if _VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
 
 # Run tag of `alignment refresh --restate`: judge all history by the current lead definition.
 RESTATE_TAG = "alignment/restate"
+# Run tag of `alignment refresh --full-refresh`: rebuild the incremental facts from raw.
+FULL_REFRESH_TAG = "alignment/full_refresh"
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -93,9 +106,66 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # dbt's profile reads the warehouse path from ALIGNMENT_HOME.
     warehouse.paths.export()
     restate = context.run.tags.get(RESTATE_TAG) == "true"
-    args = ["build", "--vars", json.dumps(dbt_vars(restate=restate))]
+    variables = dbt_vars(restate=restate)
+    # dbt's unit tests check the SQL, not the data: `make test` runs them, not every refresh.
+    args = ["build", "--vars", json.dumps(variables), "--exclude-resource-type", "unit_test"]
     if restate:
         context.log.info("restating all history under the current lead definition")
+    home = warehouse.paths
+    if context.is_subset:
+        # A build of part of the project leaves facts no later build may build on.
+        forget_build(home)
+        yield from _dbt_build(context, dbt, home, args)
+        return
+    with warehouse.connect(read_only=True) as con:
+        loaded_up_to = con.execute(
+            "select coalesce(max(load_id), 0) from raw.load_manifest").fetchone()[0]
+    fingerprint = build_fingerprint(variables)
+    last = last_build(home)
+    plan = plan_build(last, fingerprint, loaded_up_to,
+                      full_refresh_asked=context.run.tags.get(FULL_REFRESH_TAG) == "true")
+    context.log.info(f"{NOTE}dbt build: {plan.action} ({plan.reason})")
+    if plan.action == "skip":
+        yield from _unchanged(context, plan.reason, last)
+        return
+    if plan.action == "full":
+        args.append("--full-refresh")
+    forget_build(home)
+    failed = []
+    for event in _dbt_build(context, dbt, home, args):
+        if isinstance(event, dg.AssetCheckResult) and not event.passed:
+            failed.append((event.asset_key.to_user_string(), event.check_name,
+                           event.severity.value))
+        yield event
+    remember_build(home, LastBuild(fingerprint, loaded_up_to, context.run.run_id,
+                                   tuple(failed)))
+
+
+def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Home,
+               args: list[str]) -> Iterator[Any]:
     # One target folder per home: partial parsing between runs, and `alignment whatif`
     # defers to the manifest of the build that made the warehouse.
-    yield from dbt.cli(args, context=context, target_path=warehouse.paths.dbt_target).stream()
+    yield from dbt.cli(args, context=context, target_path=home.dbt_target).stream()
+
+
+def _unchanged(context: dg.AssetExecutionContext, reason: str, last: LastBuild
+               ) -> Iterator[dg.MaterializeResult]:
+    """Every dbt asset as it stands, with the results its tests had in the last build: the
+    tables are a function of raw and of inputs that have not changed since."""
+    failed = {(key, check): severity for key, check, severity in last.failed_checks}
+    checks = defaultdict(list)
+    for check in context.selected_asset_check_keys:
+        checks[check.asset_key].append(check.name)
+    selected = context.selected_asset_keys
+    deps = context.assets_def.asset_deps
+    # Dagster takes a multi-asset's results in dependency order.
+    for key in TopologicalSorter({key: deps.get(key, set()) & selected
+                                  for key in selected}).static_order():
+        yield dg.MaterializeResult(asset_key=key, metadata={UNCHANGED: reason}, check_results=[
+            dg.AssetCheckResult(
+                asset_key=key, check_name=name,
+                passed=(key.to_user_string(), name) not in failed,
+                severity=dg.AssetCheckSeverity(
+                    failed.get((key.to_user_string(), name), "ERROR")),
+                metadata={UNCHANGED: reason})
+            for name in checks[key]])

@@ -1,4 +1,6 @@
-"""Hold back the last day of a generated company, to land it later as "one more day".
+"""Hold back the tail of a generated company (its last day, or more), to land it later as
+new landing files: `make bench` measures the refresh that loads one more day, and the tests
+check that such a refresh builds the same warehouse as a full rebuild.
 
 Every row whose own date (creation, submission, event or spend day) falls on or after the
 cutoff moves from landing/ to a day folder with the same layout, file names and format;
@@ -16,6 +18,8 @@ import shutil
 from pathlib import Path
 
 import duckdb
+
+from orchestration.demo.truth import TRUTH_FILE
 
 # The column that dates a row, by the names the generator's objects use.
 DATE_COLUMNS = ("CreatedDate", "created_date", "submitted_at", "property_createdate",
@@ -88,7 +92,16 @@ def _split_parquet(source: Path, base: Path, day: Path, cutoff: dt.datetime) -> 
         con.close()
 
 
-def hold_back_last_day(landing: Path, day_folder: Path, cutoff: dt.datetime) -> int:
+def hold_back_days(home: Path, days: float, day_folder: Path) -> int:
+    """Move the rows of the generated company in `home` dated in the last `days` before its
+    export moment (demo_truth.json) from landing/ to day_folder/; return how many."""
+    truth = json.loads((home / TRUTH_FILE).read_text(encoding="utf-8"))
+    export_at = dt.datetime.fromisoformat(truth["window"]["export_at"].replace("Z", "+00:00"))
+    cutoff = export_at.astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days)
+    return hold_back_rows(home / "landing", day_folder, cutoff)
+
+
+def hold_back_rows(landing: Path, day_folder: Path, cutoff: dt.datetime) -> int:
     """Move rows dated at or after `cutoff` from landing/ to day_folder/; return how many."""
     moved = 0
     for source in sorted(p for p in landing.rglob("*") if p.is_file()):

@@ -1,0 +1,40 @@
+{#- Incremental builds of the large facts (docs/performance.md, "Incremental facts").
+
+    A refresh builds them incrementally when the dbt project, the seeds, the vars and the
+    contract are those of the last complete build; otherwise orchestration passes
+    --full-refresh (orchestration/build_state.py). Their rows are then a function of raw alone,
+    and raw only grows: every landing file is a load with a larger _load_id. -#}
+
+{#- Materialization of an incremental fact: rows replaced by unique_key with the strategy and
+    schema-change rule of dbt_project.yml (delete+insert; new custom columns of raw added). -#}
+{% macro incremental_fact() -%}
+    {{ return(adapter.dispatch('incremental_fact', 'alignment')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_fact() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{#- Spark's default (Parquet) tables cannot delete rows: the facts are rebuilt whole there. -#}
+{% macro spark__incremental_fact() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{#- The newest load an incremental fact has seen: its largest _load_id (-1 when empty). -#}
+{% macro loaded_up_to() -%}
+    (select coalesce(max(_load_id), -1) from {{ this }})
+{%- endmacro %}
+
+{#- The raw rows a staging model reads: all of them in a full build; in an incremental one,
+    every version of each record that a newer load brought, so that "latest wins" still
+    ranks a record's versions across all its loads (a late re-export of an old version must
+    not replace a newer one). -#}
+{% macro versions_of_changed_records(relation, key='id') -%}
+    select * from {{ relation }}
+    {%- if is_incremental() %}
+    where {{ key }} in (
+        select {{ key }} from {{ relation }}
+        where _load_id > {{ loaded_up_to() }}
+    )
+    {%- endif %}
+{%- endmacro %}

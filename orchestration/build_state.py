@@ -1,0 +1,104 @@
+"""What a refresh's dbt build must do: nothing, an incremental build, or a full rebuild.
+
+An incremental fact keeps rows built by earlier refreshes (dbt_project/macros/incremental.sql).
+They are right only if the SQL, the reference data, the dbt vars and the lead definitions that
+built them are this refresh's too. So each complete build leaves in the home a fingerprint of
+those inputs and the last load it built from; a build whose inputs differ, or that follows a
+build which did not finish, rebuilds everything once (dbt --full-refresh). A refresh with the
+same inputs and no new load would rebuild the same tables: it skips dbt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from orchestration.home import DBT_PROJECT_DIR, PROJECT_ROOT, SEEDS_DIR, Home, contract_file
+
+# What decides the rows of a model; dbt's tests, docs and semantic layer do not.
+_BUILD_INPUTS = (DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "models",
+                 DBT_PROJECT_DIR / "macros", SEEDS_DIR)
+_MODEL_FILES = ("*.sql", "*.yml", "*.csv", "*.toml")
+
+
+def _files(inputs: tuple[Path, ...]) -> list[Path]:
+    files = []
+    for item in inputs:
+        if item.is_file():
+            files.append(item)
+        else:
+            files += [path for pattern in _MODEL_FILES for path in item.rglob(pattern)]
+    return sorted(files)
+
+
+def build_fingerprint(dbt_vars: dict) -> str:
+    """SHA-256 over the model files, the seeds, the lead definitions in force and the vars."""
+    digest = hashlib.sha256(json.dumps(dbt_vars, sort_keys=True).encode())
+    for path in _files(_BUILD_INPUTS):
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(path.read_bytes())
+    digest.update(contract_file().read_bytes())
+    return digest.hexdigest()
+
+
+def _state_file(home: Home) -> Path:
+    return home.dbt_target / "alignment_last_build.json"
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    fingerprint: str
+    loaded_up_to: int  # the largest load_id of raw.load_manifest it built from
+    run_id: str
+    # dbt tests that failed without failing the build: (asset key, check name, severity)
+    failed_checks: tuple[tuple[str, str, str], ...] = ()
+
+
+def last_build(home: Home) -> LastBuild | None:
+    """The last complete build, if the last build completed."""
+    state = _state_file(home)
+    if not state.exists():
+        return None
+    try:
+        recorded = json.loads(state.read_text(encoding="utf-8"))
+        return LastBuild(**{**recorded,
+                            "failed_checks": tuple(map(tuple, recorded["failed_checks"]))})
+    except (ValueError, TypeError, KeyError):
+        return None  # written by another version: build it again
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    action: str  # "skip", "incremental" or "full"
+    reason: str
+
+
+def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
+               full_refresh_asked: bool = False) -> BuildPlan:
+    """What a build of the whole project with these inputs must do."""
+    if full_refresh_asked:
+        return BuildPlan("full", "asked for (--full-refresh)")
+    if last is None:
+        return BuildPlan("full", "no complete build to build on (first refresh, or the last "
+                                 "one did not finish)")
+    if last.fingerprint != fingerprint:
+        return BuildPlan("full", "the dbt project, the seeds, the dbt vars or the lead "
+                                 "definitions changed")
+    if last.loaded_up_to == loaded_up_to:
+        return BuildPlan("skip", f"no new load and no change to the models, seeds, vars or "
+                                 f"lead definitions since run {last.run_id}")
+    return BuildPlan("incremental", f"loads {last.loaded_up_to + 1} to {loaded_up_to} are new")
+
+
+def forget_build(home: Home) -> None:
+    """Called as a build starts: until it completes, the next build must not build on it."""
+    _state_file(home).unlink(missing_ok=True)
+
+
+def remember_build(home: Home, build: LastBuild) -> None:
+    """Called when a complete build succeeded."""
+    state = _state_file(home)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps(asdict(build)) + "\n", encoding="utf-8")

@@ -1,0 +1,44 @@
+"""What a refresh's dbt build does: skip, build incrementally, or rebuild whole."""
+
+from __future__ import annotations
+
+from orchestration.build_state import (
+    LastBuild,
+    build_fingerprint,
+    forget_build,
+    last_build,
+    plan_build,
+    remember_build,
+)
+from orchestration.home import CONTRACT_FILE
+
+VARS = {"restate": False, "reporting_timezone": "UTC"}
+
+
+def test_the_fingerprint_follows_the_vars_and_the_lead_definitions(tmp_path, monkeypatch):
+    shipped = build_fingerprint(VARS)
+    assert build_fingerprint(dict(VARS)) == shipped
+    assert build_fingerprint({**VARS, "restate": True}) != shipped
+    draft = tmp_path / "draft.toml"
+    draft.write_text(CONTRACT_FILE.read_text(encoding="utf-8") + "\n# a draft\n",
+                     encoding="utf-8")
+    monkeypatch.setenv("ALIGNMENT_CONTRACT", str(draft))
+    assert build_fingerprint(VARS) != shipped
+
+
+def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
+    assert last_build(home) is None
+    assert plan_build(None, "f1", 7).action == "full"
+    remember_build(home, LastBuild("f1", 7, "run-1"))
+    last = last_build(home)
+    assert last == LastBuild("f1", 7, "run-1")
+
+    assert plan_build(last, "f1", 7).action == "skip"
+    assert "since run run-1" in plan_build(last, "f1", 7).reason
+    assert plan_build(last, "f1", 9).action == "incremental"
+    assert plan_build(last, "f1", 9).reason == "loads 8 to 9 are new"
+    assert plan_build(last, "f2", 7).action == "full"
+    assert plan_build(last, "f1", 7, full_refresh_asked=True).action == "full"
+
+    forget_build(home)  # a build started and did not finish
+    assert last_build(home) is None

@@ -1,0 +1,56 @@
+"""Compare every table dbt built in two copies of a warehouse, row for row."""
+
+from __future__ import annotations
+
+import duckdb
+
+# What dbt builds; raw and contract are landed by the refresh itself.
+BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "semantic")
+# Appended by each run (the KPI contract's history), or computed at read time (now()).
+RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
+
+
+def _significant(column: str) -> str:
+    # Sums of doubles differ in the last bits with the order DuckDB's threads add them: compare
+    # ten significant digits (a wrong value differs far more).
+    return (f'case when "{column}" = 0 or not isfinite("{column}") then "{column}" '
+            f'else round("{column}", 9 - cast(floor(log10(abs("{column}"))) as integer)) '
+            f'end as "{column}"')
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    schema, name = table.split(".")
+    return ", ".join(
+        _significant(column) if kind in ("DOUBLE", "FLOAT") else f'"{column}"'
+        for column, kind in con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_catalog = 'current' and table_schema = ? and table_name = ? "
+            "order by column_name", [schema, name]).fetchall())
+
+
+def table_differences(current: str, other: str) -> dict[str, tuple[int, int]]:
+    """{table: (rows only in current, rows only in other)} for every table that differs,
+    or exists in one warehouse only; an empty dict when both hold the same rows."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{current}' as current (read_only)")
+        con.execute(f"attach '{other}' as other (read_only)")
+        tables = {
+            catalog: {f"{schema}.{name}" for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_catalog = ? and table_schema in "
+                f"({', '.join('?' * len(BUILT_SCHEMAS))})",
+                [catalog, *BUILT_SCHEMAS]).fetchall()} - RUN_DEPENDENT
+            for catalog in ("current", "other")}
+        differences = {table: (-1, -1) for table in tables["current"] ^ tables["other"]}
+        for table in sorted(tables["current"] & tables["other"]):
+            columns = _columns(con, table)
+            only_current, only_other = (
+                con.execute(f"select count(*) from (select {columns} from {a}.{table} "
+                            f"except all select {columns} from {b}.{table})").fetchone()[0]
+                for a, b in (("current", "other"), ("other", "current")))
+            if only_current or only_other:
+                differences[table] = (only_current, only_other)
+        return differences
+    finally:
+        con.close()
