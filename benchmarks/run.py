@@ -43,6 +43,7 @@ FUNNEL_MODELS = ("int_hubspot_contacts_matched", "int_journeys_identified", "int
 FLOOR_SCRIPT = """
 import duckdb, pathlib, sys, time
 con = duckdb.connect(sys.argv[1])
+con.execute("set enable_progress_bar = false")
 con.execute(f"attach '{sys.argv[2]}' as w (read_only)")
 started = time.monotonic()
 con.execute(pathlib.Path(sys.argv[3]).read_text())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import threading
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 
@@ -91,6 +93,10 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
 
     defs = build_definitions(home, loggers={"progress": progress_logger})
     job = defs.resolve_job_def(job_name)
+    # Great Expectations takes seconds to import and the KPI contract checks come last: import
+    # it while ingestion and dbt run (dbt runs in a child process; this one mostly waits).
+    threading.Thread(target=importlib.import_module, args=("great_expectations",),
+                     daemon=True).start()
     log = home.root / "logs" / f"{job_name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
