@@ -14,49 +14,6 @@ def home(tmp_path, monkeypatch) -> Home:
     return Home.resolve(tmp_path)
 
 
-# Days of the demo company held back from the first refresh and landed before the second.
-LATER_DAYS = 30
-# Added to those days: a new lead takes over the address of a HubSpot-only contact (whose
-# e-mail touches move to the lead's journey), and an opened e-mail is re-exported as bounced
-# (its touch goes).
-TAKEOVER_LEAD = "00QTAKEOVER0000001"
-
-
-def _later_takeover_and_bounce(home: Home, later) -> None:
-    import csv
-    import json
-
-    from orchestration.warehouse import connect
-
-    with connect(home, read_only=True) as con:
-        email, = con.execute("""
-            select contacts.email
-            from intermediate.int_touches_unioned as touches
-            inner join intermediate.int_hubspot_contacts_matched as contacts
-                on touches.journey_id = contacts.journey_id
-            where touches.journey_id like 'hs_contact:%'
-                and touches.touch_source = 'hubspot_email'
-            group by 1 order by count(*) desc, 1 limit 1""").fetchone()
-        opened, = con.execute("""
-            select email_event_id from staging.stg_hubspot__email_events
-            where event_type = 'OPEN' order by 1 limit 1""").fetchone()
-    with (home.landing / "salesforce" / "Lead" / "Lead_part0001.csv").open(newline="") as f:
-        lead = next(csv.DictReader(f))
-    moment = "2026-10-30T10:00:00.000+0000"
-    lead.update(Id=TAKEOVER_LEAD, Email=email, CreatedDate=moment, LastModifiedDate=moment,
-                SystemModstamp=moment, IsConverted="false", ConvertedDate="",
-                ConvertedAccountId="", ConvertedContactId="", ConvertedOpportunityId="")
-    with (later / "salesforce" / "Lead" / "Lead_takeover.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(lead))
-        writer.writeheader()
-        writer.writerow(lead)
-    events = home.landing / "hubspot" / "email_events" / "email_events_part0001.jsonl"
-    with events.open(encoding="utf-8") as f:
-        event = next(e for e in map(json.loads, f) if e["id"] == opened)
-    (later / "hubspot" / "email_events" / "email_events_bounced.jsonl").write_text(
-        json.dumps({**event, "type": "BOUNCE"}) + "\n", encoding="utf-8")
-
-
 @pytest.fixture(scope="session")
 def demo_2k(tmp_path_factory):
     """A 2,000-lead demo company (seed 42) refreshed once without its last LATER_DAYS days,
@@ -65,6 +22,7 @@ def demo_2k(tmp_path_factory):
     reports/, never rebuild it (tests/homes.py copies it)."""
     import os
 
+    from demo_later import LATER_DAYS, later_takeover_and_bounce
     from orchestration.demo import generate
     from orchestration.demo.day_split import hold_back_days, land_day
     from orchestration.refresh import run_refresh
@@ -76,7 +34,7 @@ def demo_2k(tmp_path_factory):
     assert hold_back_days(home.root, LATER_DAYS, later) > 0
     first = run_refresh(home)
     assert first.ok, first.failures
-    _later_takeover_and_bounce(home, later)
+    later_takeover_and_bounce(home, later)
     land_day(later, home.landing)
     outcome = run_refresh(home)
     if previous is None:

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from conftest import TAKEOVER_LEAD
+from demo_later import TAKEOVER_LEAD
 from homes import copy_home
 from orchestration.cli import main
 from orchestration.demo.truth import TRUTH_FILE

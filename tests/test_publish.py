@@ -1,8 +1,8 @@
 """Publication for BI, one writer at a time, and crash safety, with real refresh processes.
 
 The hand-made company of tests/crafted_kpis.py, refreshed and published once for the session
-(tests/conftest.py), is copied. A
-refresh is blocked by an `error` of the KPI contract (it fails in the contract checks); a new
+(tests/conftest.py), is copied. A refresh with nothing new (dbt skipped) is blocked by an
+`error` of the KPI contract (it fails in the contract checks); a new
 Salesforce lead file lands and `alignment refresh` subprocesses are killed with SIGKILL during
 ingestion, the dbt build and publication. After each the published marts are the first
 publication, byte for byte. A last refresh completes while
@@ -23,8 +23,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
-from crafted_kpis import _lead, _write
+from crafted_kpis import CUSTOM_FIELD_VARS, _lead, _write
 from homes import copy_home, suites_with_acceptance_blocking
 from orchestration.home import Home
 from orchestration.warehouse import connect
@@ -92,8 +93,10 @@ def crashes(tmp_path_factory, crafted_company):
     home = copy_home(base, tmp_path_factory.mktemp("publish") / "home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ALIGNMENT_HOME", str(home.root))
-        for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS", "ALIGNMENT_DBT_VARS"):
+        for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS"):
             env.delenv(key, raising=False)
+        # the session's build, custom fields and all: the blocked refresh has nothing to build
+        env.setenv("ALIGNMENT_DBT_VARS", yaml.safe_dump(CUSTOM_FIELD_VARS))
         seen = {"home": home, "first": first}
         seen["first_sha"] = _sha256(home.published)
         # A refresh the contract blocks: marketing's acceptance floor made an error (the
@@ -179,6 +182,8 @@ def test_a_refresh_the_contract_blocks_keeps_the_publication_and_says_so(crashes
     blocked = crashes["blocked"]
     assert blocked.returncode == 1
     assert "[error] marketing.acceptance_rate" in blocked.stderr
+    # nothing landed and nothing changed since the session's build: dbt was skipped
+    assert "dbt build: skip" in blocked.stderr
     assert "BI tools still read the previous publication, of run" in blocked.stderr
     assert crashes["blocked_sha"] == crashes["first_sha"]
 

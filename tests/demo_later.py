@@ -1,0 +1,49 @@
+"""The later days of the session's demo company (tests/conftest.py, demo_2k): held back from
+its first refresh, landed before its second, incremental one, with two crafted changes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from orchestration.home import Home
+from orchestration.warehouse import connect
+
+# Days of the demo company held back from the first refresh and landed before the second.
+LATER_DAYS = 30
+# Added to those days: a new lead takes over the address of a HubSpot-only contact (whose
+# e-mail touches move to the lead's journey), and an opened e-mail is re-exported as bounced
+# (its touch goes).
+TAKEOVER_LEAD = "00QTAKEOVER0000001"
+
+
+def later_takeover_and_bounce(home: Home, later: Path) -> None:
+    """Write the two crafted changes into the held-back folder `later`."""
+    with connect(home, read_only=True) as con:
+        email, = con.execute("""
+            select contacts.email
+            from intermediate.int_touches_unioned as touches
+            inner join intermediate.int_hubspot_contacts_matched as contacts
+                on touches.journey_id = contacts.journey_id
+            where touches.journey_id like 'hs_contact:%'
+                and touches.touch_source = 'hubspot_email'
+            group by 1 order by count(*) desc, 1 limit 1""").fetchone()
+        opened, = con.execute("""
+            select email_event_id from staging.stg_hubspot__email_events
+            where event_type = 'OPEN' order by 1 limit 1""").fetchone()
+    with (home.landing / "salesforce" / "Lead" / "Lead_part0001.csv").open(newline="") as f:
+        lead = next(csv.DictReader(f))
+    moment = "2026-10-30T10:00:00.000+0000"
+    lead.update(Id=TAKEOVER_LEAD, Email=email, CreatedDate=moment, LastModifiedDate=moment,
+                SystemModstamp=moment, IsConverted="false", ConvertedDate="",
+                ConvertedAccountId="", ConvertedContactId="", ConvertedOpportunityId="")
+    with (later / "salesforce" / "Lead" / "Lead_takeover.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(lead))
+        writer.writeheader()
+        writer.writerow(lead)
+    events = home.landing / "hubspot" / "email_events" / "email_events_part0001.jsonl"
+    with events.open(encoding="utf-8") as f:
+        event = next(e for e in map(json.loads, f) if e["id"] == opened)
+    (later / "hubspot" / "email_events" / "email_events_bounced.jsonl").write_text(
+        json.dumps({**event, "type": "BOUNCE"}) + "\n", encoding="utf-8")
