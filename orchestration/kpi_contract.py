@@ -32,6 +32,9 @@ EXPECTATION_KEYS = {"name", "description", "severity", "mart", "type", "kwargs",
 REPORT_KEYS = {"period", "value", "threshold", "sample"}
 # Sample rows shown per failure: enough to act on, short enough to read.
 SAMPLE_ROWS = 5
+# Data Docs' index lists the latest validation results only: it reads every result it lists,
+# so an unbounded index would slow each refresh as the daily history grows.
+DOCS_INDEX_RESULTS = 300
 
 RESULTS_DDL = """
 create table if not exists marts.contract_results (
@@ -258,6 +261,10 @@ def _gx_context(reports: Path):
 
     context = gx.get_context(mode="file", project_root_dir=str(reports))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    sites = context.variables.data_docs_sites
+    sites["local_site"].setdefault("site_index_builder", {})["validation_results_limit"] = (
+        DOCS_INDEX_RESULTS)
+    context.variables.data_docs_sites = sites
     return context
 
 
@@ -290,6 +297,9 @@ def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
     """Validate every expectation of the suites against the warehouse's marts."""
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
     )
@@ -323,7 +333,11 @@ def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
                                     result_format={"result_format": "COMPLETE"}, run_id=run_id)
             by_name = {r.expectation_config.meta["name"]: r for r in result.results}
             outcomes += [_outcome(e, by_name[e.name], frame) for e in group]
-    context.build_data_docs()
+    # Render this run's pages (and the index) only: the pages of earlier runs are on disk.
+    validated = {f"{suite.name}.{e.mart}" for suite in suites for e in suite.expectations}
+    context.build_data_docs(resource_identifiers=[
+        *(ExpectationSuiteIdentifier(name=name) for name in validated),
+        *(key for key in context.validation_results_store.list_keys() if key.run_id == run_id)])
     return outcomes
 
 

@@ -7,6 +7,11 @@ swapped in by one rename. A reader holding `marts.duckdb` open keeps reading the
 opened (the rename does not touch its open file) and never blocks the swap; a refresh killed
 at any point leaves the previous publication as it was.
 
+A refresh that rebuilt nothing (dbt skipped: no new load, nothing changed) publishes again,
+since the KPI contract's history and the views change; the marts dbt built as tables are then
+those of the previous publication, which come from the same build, so they are taken from it
+(the DuckDB file copied, the Parquet files hard-linked) instead of being written again.
+
 Personal data: columns named like an e-mail address or a phone number are published as a
 keyed SHA-256 hash (`<column>_hash`), stable across refreshes, unless ALIGNMENT_PUBLISH_PII
 asks for them as they are.
@@ -15,6 +20,7 @@ asks for them as they are.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import secrets
@@ -38,6 +44,14 @@ class Publication:
     tables: int
     rows: int
     hashed_columns: tuple[str, ...]  # "<table>.<column>" published as a hash
+    unchanged: int = 0  # tables taken from the previous publication
+
+
+@dataclass(frozen=True)
+class DbtBuild:
+    """The dbt build whose tables the warehouse holds: its run, and the marts it wrote."""
+    run_id: str
+    marts: frozenset[str]
 
 
 def include_pii() -> bool:
@@ -95,10 +109,41 @@ def _swap_parquet(home: Home, built: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(home: Home, run_id: str) -> Publication:
-    """Copy schema marts of the warehouse to marts.duckdb and marts/*.parquet, atomically."""
+def _unchanged_marts(con: duckdb.DuckDBPyConnection, home: Home, build: DbtBuild | None,
+                     made_from: tuple[str | None, str, str]) -> tuple[set[str], Path | None]:
+    """The marts the previous publication holds as this build wrote them, and its Parquet
+    folder: none unless it was made from the same dbt build, with personal data alike
+    (made_from: the build's run, personal_data, hash_key_id)."""
+    if build is None or not home.published.exists() or not home.published_parquet.is_dir():
+        return set(), None
+    con.execute(f"attach '{home.published}' as previous (read_only)")
+    try:
+        previous = con.execute(f"select built_by, personal_data, hash_key_id "
+                               f"from previous.main.{PUBLICATION_TABLE}").fetchone()
+    except duckdb.BinderException:  # published before publications recorded their build
+        previous = None
+    finally:
+        con.execute("detach previous")
+    if previous != made_from:
+        return set(), None
+    tables = {row[0] for row in con.execute(
+        "select table_name from information_schema.tables where table_catalog = 'warehouse' "
+        "and table_schema = 'marts' and table_type = 'BASE TABLE'").fetchall()}
+    folder = home.published_parquet.resolve()
+    return ({t for t in tables & build.marts if (folder / f"{t}.parquet").is_file()}, folder)
+
+
+def publish(home: Home, run_id: str, build: DbtBuild | None = None) -> Publication:
+    """Copy schema marts of the warehouse to marts.duckdb and marts/*.parquet, atomically.
+
+    build: the dbt build the warehouse's tables come from; the marts it wrote are taken from
+    the previous publication when that was made from the same build.
+    """
     raw_pii = include_pii()
     key = "" if raw_pii else _hash_key(home)
+    # Tables are taken from the previous publication only if hashed under the same key.
+    made_from = (build.run_id if build else None, "included" if raw_pii else "hashed",
+                 hashlib.sha256(key.encode()).hexdigest()[:16])
     building = home.root / ".marts.duckdb.building"
     parquet = home.root / f"marts-{run_id}"
     # Left over by a publication that was killed: never published, safe to drop.
@@ -108,9 +153,13 @@ def publish(home: Home, run_id: str) -> Publication:
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     hashed: list[str] = []
     rows = 0
-    con = duckdb.connect(str(building))
+    con = duckdb.connect()
     try:
         con.execute(f"attach '{home.warehouse}' as warehouse (read_only)")
+        unchanged, previous = _unchanged_marts(con, home, build, made_from)
+        if unchanged:
+            shutil.copyfile(home.published, building)
+        con.execute(f"attach '{building}' as building")
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_catalog = 'warehouse' "
             "and table_schema = 'marts' order by table_name").fetchall()]
@@ -120,23 +169,33 @@ def publish(home: Home, run_id: str) -> Publication:
                 "'warehouse' and table_schema = 'marts' and table_name = ? "
                 "order by ordinal_position", [table]).fetchall()]
             select = _select_list(columns, key, raw_pii, hashed, table)
-            con.execute(f'create table main."{table}" as '
-                        f'select {select} from warehouse.marts."{table}"')
-            con.execute(f"copy main.\"{table}\" to '{parquet / table}.parquet' "
-                        "(format parquet)")
-            rows += con.execute(f'select count(*) from main."{table}"').fetchone()[0]
-        con.execute(f"""create table main.{PUBLICATION_TABLE} as select
+            if table in unchanged:
+                os.link(previous / f"{table}.parquet", parquet / f"{table}.parquet")
+            else:
+                con.execute(f'create or replace table building.main."{table}" as '
+                            f'select {select} from warehouse.marts."{table}"')
+                con.execute(f"copy building.main.\"{table}\" to '{parquet / table}.parquet' "
+                            "(format parquet)")
+            rows += con.execute(f'select count(*) from building.main."{table}"').fetchone()[0]
+        for (gone,) in con.execute(
+                "select table_name from information_schema.tables where table_catalog = "
+                "'building' and table_name not in (select unnest(?))",
+                [[*tables, PUBLICATION_TABLE]]).fetchall():
+            con.execute(f'drop table building.main."{gone}"')
+        con.execute(f"""create or replace table building.main.{PUBLICATION_TABLE} as select
             ? as run_id, ? as published_at, ? as tables, ? as row_count,
-            ? as personal_data""",
-                    [run_id, published_at, len(tables), rows,
-                     "included" if raw_pii else "hashed"])
+            ? as built_by, ? as personal_data, ? as hash_key_id""",
+                    [run_id, published_at, len(tables), rows, *made_from])
+        # Written through before the rename: a detach may leave the last changes in a WAL file.
+        con.execute("checkpoint building")
+        con.execute("detach building")
         con.execute("detach warehouse")
     finally:
         con.close()
     os.replace(building, home.published)
     _fsync_dir(home.root)
     _swap_parquet(home, parquet)
-    return Publication(run_id, published_at, len(tables), rows, tuple(hashed))
+    return Publication(run_id, published_at, len(tables), rows, tuple(hashed), len(unchanged))
 
 
 def current_publication(home: Home) -> Publication | None:

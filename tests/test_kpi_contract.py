@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -89,7 +90,8 @@ max_days_unworked = 60
         env.setenv("ALIGNMENT_CONTRACT", str(strict))
         with connect(home) as con:
             write_contract_tables(con, load_contract(strict))
-        seen = {"home": home, "strict_rebuild": _rebuild_contract_marts(home)}
+        seen = {"home": home, "started": time.time(),
+                "strict_rebuild": _rebuild_contract_marts(home)}
         seen["strict"] = run_contract_check(home)
         # Same data, lenient contract.
         env.setenv("ALIGNMENT_EXPECTATIONS", str(Path(__file__).parent.parent / "expectations"))
@@ -193,7 +195,7 @@ def test_under_a_lenient_contract_every_suite_passes_and_a_warning_does_not_bloc
     assert [(period, passed) for period, _, _, passed in freshness] == [(None, False)]
 
 
-def test_a_broken_funnel_blocks_and_the_history_keeps_every_run(runs):
+def test_a_broken_funnel_blocks_and_the_history_keeps_every_run(runs, crafted_company):
     assert runs["tampered_exit"] == 1
     home = runs["home"]
     # marketing's November 2024 cohort now has more MQLs than leads
@@ -204,7 +206,15 @@ def test_a_broken_funnel_blocks_and_the_history_keeps_every_run(runs):
     runs_kept = _rows(home, "select count(distinct run_id), min(checked_at) < max(checked_at) "
                             "from marts.contract_results")
     assert runs_kept == [(4, True)]  # the session refresh, strict, lenient, tampered
-    assert (home.reports / "gx" / "uncommitted" / "data_docs" / "local_site"
-            / "index.html").exists()
+    site = home.reports / "gx" / "uncommitted" / "data_docs" / "local_site"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    session_run = crafted_company[1].run_id
+    # Data Docs: a page per suite and mart validated by each run (8), linked from the index;
+    # each run renders its own pages only, so the session's were not written again here
+    for (run_id,) in _rows(home, "select distinct run_id from marts.contract_results"):
+        pages = list(site.glob(f"validations/*/*/{run_id}/*/*.html"))
+        assert len(pages) == 8 and run_id in index
+        assert (max(p.stat().st_mtime for p in pages) < runs["started"]) == (
+            run_id == session_run)
     assert isinstance(_rows(home, "select max(checked_at) from marts.contract_results")[0][0],
                       datetime)

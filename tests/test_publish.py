@@ -28,6 +28,7 @@ import yaml
 from crafted_kpis import CUSTOM_FIELD_VARS, _lead, _write
 from homes import copy_home, suites_with_acceptance_blocking
 from orchestration.home import Home
+from orchestration.publish import DbtBuild, publish
 from orchestration.warehouse import connect
 
 ALIGNMENT = str(Path(sys.executable).parent / "alignment")
@@ -220,3 +221,51 @@ def test_a_reader_holding_the_published_file_never_blocks_and_keeps_its_version(
     # error, while the refresh replaced the file it had open; NEW is in the new file
     assert out.strip().splitlines()[-1] == "[14]"
     assert _published_leads(crashes["home"]) == ["NEW"]
+
+
+def _published(home: Home, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(home.published), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_publication_of_the_same_build_takes_the_previous_ones_tables(
+        tmp_path, crafted_company, monkeypatch):
+    home = copy_home(crafted_company[0], tmp_path / "home")
+    monkeypatch.delenv("ALIGNMENT_PUBLISH_PII", raising=False)
+    with connect(home, read_only=True) as con:
+        dbt_marts = frozenset(row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_name <> 'contract_results'").fetchall())
+        views = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_type = 'VIEW'").fetchall()}
+    build = DbtBuild("build-1", dbt_marts)
+    assert publish(home, "run-1", build).unchanged == 0  # published before builds were noted
+    # Between the two publications a contract check appends its results, and the funnel
+    # changes behind dbt's back: only the first may be published again.
+    with connect(home) as con:
+        con.execute("insert into marts.contract_results "
+                    "select * replace ('run-2' as run_id) from marts.contract_results limit 1")
+        con.execute("delete from marts.fct_lead_funnel where lead_id = 'A'")
+    second = publish(home, "run-2", build)
+    assert views and second.unchanged == len(dbt_marts - views)
+    assert _published(home, "select count(*), count(*) filter (lead_id = 'A') "
+                            "from fct_lead_funnel") == [(14, 1)]
+    assert _published(home, "select count(*) from contract_results where run_id = 'run-2'"
+                      ) == [(1,)]
+    assert _published(home, "select run_id, built_by, personal_data from _publication"
+                      ) == [("run-2", "build-1", "hashed")]
+    assert second.rows == _published(home, "select row_count from _publication")[0][0]
+    # the same Parquet file, linked into the new folder, not written again
+    assert ((home.root / "marts-run-2" / "fct_lead_funnel.parquet").stat().st_ino
+            == (home.root / "marts-run-1" / "fct_lead_funnel.parquet").stat().st_ino)
+    # another build, or personal data published otherwise: every table is copied afresh
+    assert publish(home, "run-3", DbtBuild("build-2", dbt_marts)).unchanged == 0
+    assert _published(home, "select count(*) from fct_lead_funnel") == [(13,)]
+    monkeypatch.setenv("ALIGNMENT_PUBLISH_PII", "1")
+    assert publish(home, "run-4", DbtBuild("build-2", dbt_marts)).unchanged == 0
+    assert _published(home, "select count(*) from information_schema.columns "
+                            "where column_name = 'email'") == [(1,)]
