@@ -172,54 +172,62 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _read_as_text(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[int | None, str]]:
-    """Stage the file as text in temp table _landing (with _row); return reader rejects.
+def _source(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """A query of the file's readable records as text, with _row (their position).
 
-    Rejects are (line, reason) pairs for records the reader could not split into fields.
+    The file is read once, by the query that types it; only JSON lines are staged first.
     """
     name = path.name.lower()
-    literal = "'" + str(path).replace("'", "''") + "'"
     if name.endswith((".csv", ".csv.gz")):
         reader = _csv_reader(path, "store_rejects = true", "rejects_table = '_rejects'",
                              "rejects_scan = '_reject_scans'")
-        con.execute("create or replace temp table _landing as "
-                    f"select *, row_number() over () as _row from {reader}")
+        return f"select *, row_number() over () as _row from {reader}"
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if name.endswith(".parquet"):
+        return f"select *, row_number() over () as _row from read_parquet({literal})"
+    _stage_json_lines(con, literal)
+    keys = [row[0] for row in con.execute(
+        # Distinct key lists first: far fewer to unnest than one list per line.
+        "select distinct unnest(keys) from "
+        "(select distinct json_keys(line) as keys from _lines where _object) order by 1"
+    ).fetchall()]
+    # One JSON parse per line extracts every key at once.
+    paths = ", ".join(_json_path(key) for key in keys)
+    fields = ", ".join(f"_values[{i + 1}] as {_quote(key)}" for i, key in enumerate(keys))
+    return (f"select {fields or 'null as _empty'}, _row "
+            f"from (select _row, json_extract_string(line, [{paths}]) as _values from _lines "
+            "where _object)")
+
+
+def _stage_json_lines(con: duckdb.DuckDBPyConnection, literal: str) -> None:
+    """Stage the non-blank lines in temp table _lines with their line number and whether
+    they are a JSON object; a broken line is kept so that it is quarantined with its number.
+    """
+    # try() of json_type parses each line once; null is what json_valid would call invalid.
+    con.execute(
+        "create or replace temp table _lines as "
+        "select _row, line, coalesce(try(json_type(line)) = 'OBJECT', false) as _object "
+        "from (select row_number() over () as _row, column0 as line "
+        f"from read_csv({literal}, header = false, delim = '\\x1f', quote = '', escape = '', "
+        "columns = {'column0': 'varchar'}, strict_mode = false)) "
+        # A line opening a JSON object is not blank: trim() need only look at the others.
+        "where starts_with(line, '{') or trim(line) <> ''"
+    )
+
+
+def _rejects(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[int | None, str]]:
+    """(line, reason) of the records the reader could not read, once _source has been read."""
+    name = path.name.lower()
+    if name.endswith((".csv", ".csv.gz")):
         rejects = con.execute(
             "select line, string_agg(error_type || ': ' || error_message, '; ') "
             "from _rejects group by line order by line"
         ).fetchall()
         return [(line, f"unreadable CSV record ({reason})") for line, reason in rejects]
     if name.endswith(".parquet"):
-        con.execute(
-            "create or replace temp table _landing as select *, row_number() over () as _row "
-            f"from read_parquet({literal})"
-        )
         return []
-    # JSON lines are read as lines so that a broken one is kept with its line number.
-    con.execute(
-        "create or replace temp table _lines as "
-        "select row_number() over () as _row, column0 as line "
-        f"from read_csv({literal}, header = false, delim = '\\x1f', quote = '', escape = '', "
-        "columns = {'column0': 'varchar'}, strict_mode = false) "
-    )
-    con.execute("delete from _lines where line is null or trim(line) = ''")
-    keys = [row[0] for row in con.execute(
-        "select distinct unnest(json_keys(line)) from _lines "
-        "where json_valid(line) and json_type(line) = 'OBJECT' order by 1"
-    ).fetchall()]
-    # One JSON parse per line extracts every key at once.
-    paths = ", ".join(_json_path(key) for key in keys)
-    fields = ", ".join(f"_values[{i + 1}] as {_quote(key)}" for i, key in enumerate(keys))
-    con.execute(
-        f"create or replace temp table _landing as select {fields or 'null as _empty'}, _row "
-        f"from (select _row, json_extract_string(line, [{paths}]) as _values from _lines "
-        "where json_valid(line) and json_type(line) = 'OBJECT')"
-    )
-    rejects = con.execute(
-        "select _row from _lines "
-        "where not json_valid(line) or json_type(line) <> 'OBJECT' order by _row"
-    ).fetchall()
-    return [(row, "not a JSON object") for (row,) in rejects]
+    rows = con.execute("select _row from _lines where not _object order by _row").fetchall()
+    return [(row, "not a JSON object") for (row,) in rows]
 
 
 def _json_path(key: str) -> str:
@@ -239,8 +247,11 @@ def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return [row[0] for row in con.execute(f"describe select * from {reader}").fetchall()]
 
 
-def _landing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [row[0] for row in con.execute("describe _landing").fetchall() if row[0] != "_row"]
+def _source_columns(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> list[str]:
+    if path.name.lower().endswith((".csv", ".csv.gz")):
+        # The header the reader was given: describing the reader would sniff the file again.
+        return _csv_header(path)[0]
+    return [row[0] for row in con.execute(f"describe {source}").fetchall() if row[0] != "_row"]
 
 
 def _check_header(path: Path, obj: LandingObject, mapping: dict[str, str]) -> None:
@@ -272,40 +283,41 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, obj: LandingObject,
             con.execute(f"alter table raw.{obj.table} add column {_quote(normalized)} varchar")
 
 
-def _load_staged_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, file_label: str,
-                      partition: str | None, mapping: dict[str, str],
-                      rejects: list[tuple[int | None, str]], load_id: int) -> FileLoad:
-    """Quarantine the staged rows that break the contract and load the rest.
+def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, file_label: str,
+               partition: str | None, source: str, mapping: dict[str, str],
+               load_id: int) -> FileLoad:
+    """Quarantine the file's records that break the contract and load the rest.
 
-    Values are parsed once, into temp table _typed, with one flag per check; the checks then
-    read a flag each, and only the flagged rows go back to the text for their values.
+    The source is read once, into temp table _typed: values parsed, one flag per check, and
+    the text of each checked column, which is what a quarantined value shows.
     """
     typed = obj.all_columns
-    parsed, filled, checks = [], [], []
+    parsed, kept, checks = [], [], []
     for index, (original, normalized) in enumerate(mapping.items()):
         kind = typed.get(normalized, "text")
         text = f"cast({_quote(original)} as varchar)"
         parsed.append(f"{parse_expression(text, kind)} as {_quote(normalized)}")
         if kind == "text" and normalized != obj.key:
             continue
-        filled.append(f"nullif(trim({text}), '') is not null as _filled_{index}")
+        # Filled next to the parse, so that both share one trim() of the text.
+        kept += [f"{text} as _text_{index}",
+                 f"nullif(trim({text}), '') is not null as _filled_{index}"]
         if kind != "text":
             checks.append((f"_filled_{index} and {_quote(normalized)} is null",
-                           normalized, text, _REASONS[kind]))
+                           normalized, index, _REASONS[kind]))
         if normalized == obj.key:
-            checks.append((f"not _filled_{index}", normalized, text,
-                           f"missing key {normalized}"))
+            checks.append((f"not _filled_{index}", normalized, index, f"missing key {normalized}"))
     flags = [f"({condition}) as _bad_{i}" for i, (condition, *_) in enumerate(checks)]
     con.execute(
         f"create or replace temp table _typed as select *, {', '.join(flags) or 'true'} "
-        f"from (select _row, {', '.join(parsed + filled)} from _landing)"
+        f"from (select _row, {', '.join(parsed + kept)} from ({source}))"
     )
+    rejects = _rejects(con, path)
     params = [load_id, f"{obj.system}/{obj.name}", file_label]
-    for i, (_, normalized, text, reason) in enumerate(checks):
+    for i, (_, normalized, index, reason) in enumerate(checks):
         con.execute(
             "insert into raw.quarantine select ?, ?, ?, null, _row, ?, "
-            f"{text}, ? from _landing "
-            f"where _row in (select _row from _typed where _bad_{i})",
+            f"_text_{index}, ? from _typed where _bad_{i}",
             [*params, normalized, reason],
         )
     for line, reason in rejects:
@@ -356,12 +368,12 @@ def load_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Pat
     for path, partition, label, size, sha in pending:
         con.execute("begin transaction")
         try:
-            rejects = _read_as_text(con, path)
-            mapping = _header_mapping(path, obj, _landing_columns(con))
+            source = _source(con, path)
+            mapping = _header_mapping(path, obj, _source_columns(con, path, source))
             _add_new_columns(con, obj, mapping)
             load_id = con.execute(
                 "select coalesce(max(load_id), 0) + 1 from raw.load_manifest").fetchone()[0]
-            result = _load_staged_file(con, obj, label, partition, mapping, rejects, load_id)
+            result = _load_file(con, obj, path, label, partition, source, mapping, load_id)
             con.execute(
                 "insert into raw.load_manifest values "
                 "(?, ?, ?, ?, ?, ?, ?, ?, current_localtimestamp())",
