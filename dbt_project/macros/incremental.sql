@@ -28,7 +28,8 @@
 {#- The raw rows a staging model reads: all of them in a full build; in an incremental one,
     every version of each record that a newer load brought, so that "latest wins" still
     ranks a record's versions across all its loads (a late re-export of an old version must
-    not replace a newer one). -#}
+    not replace a newer one). key: the record's key column, or an expression over the
+    relation's columns that is equal for every version of a record. -#}
 {% macro versions_of_changed_records(relation, key='id') -%}
     select * from {{ relation }}
     {%- if is_incremental() %}

@@ -1,11 +1,19 @@
-{#- A table, not a view: its volume grows with the leads and several models and tests read it;
-    as a view each reader would redo the dedupe over the whole raw table. -#}
-{{ config(materialized='table') }}
+{#- Incremental (macros/incremental.sql): its volume grows with the leads and several models
+    and tests read it; a refresh re-ranks only the records a new load brought. -#}
+{{ config(materialized=incremental_fact(), unique_key='form_submission_id') }}
 
 {#- Form submissions have no id: a submission is (contact, time, form). -#}
+{%- set submission_key = dbt.concat([
+    "coalesce(trim(contact_id), '')",
+    "'|'",
+    "coalesce(cast(submitted_at as " ~ dbt.type_string() ~ "), '')",
+    "'|'",
+    "coalesce(trim(form_id), '')",
+]) %}
+
 with source as (
 
-    select * from {{ source('hubspot', 'form_submissions') }}
+    {{ versions_of_changed_records(source('hubspot', 'form_submissions'), key=submission_key) }}
 
 ),
 
@@ -21,13 +29,7 @@ ranked as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat([
-            "coalesce(trim(contact_id), '')",
-            "'|'",
-            "coalesce(cast(submitted_at as " ~ dbt.type_string() ~ "), '')",
-            "'|'",
-            "coalesce(trim(form_id), '')",
-        ])) }} as form_submission_id,
+        {{ dbt.hash(submission_key) }} as form_submission_id,
         {{ clean_text('contact_id') }} as hubspot_contact_id,
         submitted_at,
         {{ clean_text('form_id') }} as form_id,
