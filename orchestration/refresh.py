@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import importlib
 import threading
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -99,8 +98,9 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
     gc.freeze()
     # Great Expectations takes seconds to import and the KPI contract checks come last: import
     # it while ingestion and dbt run (dbt runs in a child process; this one mostly waits).
-    threading.Thread(target=importlib.import_module, args=("great_expectations",),
-                     daemon=True).start()
+    from orchestration.kpi_contract import import_great_expectations
+
+    threading.Thread(target=import_great_expectations, daemon=True).start()
     log = home.root / "logs" / f"{job_name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
