@@ -33,7 +33,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._held = ExitStack()
         note = self._held.enter_context(
-            writer_lock(self.paths, f"Dagster run {context.run_id}"))
+            writer_lock(self.paths, f"Dagster run {context.run.run_id if context.run else None}"))
         if note:
             context.log.warning(note)
 
