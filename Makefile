@@ -75,4 +75,4 @@ test-engines: $(VENV)/.installed-engines
 		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; }
 	@command -v java >/dev/null || \
 		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
-	$(BIN)/pytest -q -m engines tests/engines --basetemp=$${TMPDIR:-/tmp}/alignment-test-engines
+	$(BIN)/pytest -q -n 0 -m engines tests/engines --basetemp=$${TMPDIR:-/tmp}/alignment-test-engines

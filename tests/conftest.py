@@ -7,6 +7,22 @@ import yaml
 
 from orchestration.home import Home
 
+# The session's refreshed companies: each is built once per pytest-xdist worker that uses it.
+SHARED_COMPANIES = ("demo_2k", "crafted_company")
+
+
+def pytest_collection_modifyitems(items):
+    """Keep each module's tests on one xdist worker (module fixtures are built once), and put
+    every module that uses one of the shared companies on the same worker (`--dist
+    loadgroup`): the suite runs on two cores without building a company twice."""
+    groups = {}
+    for item in items:
+        shared = next((name for name in SHARED_COMPANIES if name in item.fixturenames), None)
+        if shared:
+            groups.setdefault(item.module, shared)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups.get(item.module, item.module.__name__)))
+
 
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Home:

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: a streamed `dbt build`, dbt tests as asset checks."""
 
+import fcntl
 import json
 import os
 import sys
@@ -59,11 +60,17 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     """Parse the dbt project when its manifest is missing or older than a model or seed.
 
     Analysts edit models and seeds and then refresh; a stale manifest would run old SQL.
+    Processes that load the code location at once (`dagster dev` and a refresh, parallel
+    tests) parse one after another: a second parse into the same folder would read the
+    first's half-written files.
     """
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
-            (project.project_dir, SEEDS_DIR)):
-        project.preparer.prepare(project)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with (manifest.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
+                (project.project_dir, SEEDS_DIR)):
+            project.preparer.prepare(project)
     return manifest
 
 
