@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,8 +263,18 @@ def import_great_expectations():
     # validates pandas frames, so pyspark's warning about pandas 3 does not concern it.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
                             category=FutureWarning)
-    import great_expectations
-
+    # GX also imports pyspark's Spark Connect, whose import check exits any process whose
+    # __main__ has no file (pytest-xdist's workers: pyspark takes them for its doctests). GX
+    # is imported with Spark Connect unavailable; the block is lifted once it is imported.
+    spark_connect = "pyspark.sql.connect"
+    blocked = spark_connect not in sys.modules
+    if blocked:
+        sys.modules[spark_connect] = None
+    try:
+        import great_expectations
+    finally:
+        if blocked and sys.modules.get(spark_connect, "imported") is None:
+            del sys.modules[spark_connect]
     return great_expectations
 
 
