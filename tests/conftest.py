@@ -11,6 +11,7 @@ from orchestration.home import Home
 SHARED_COMPANIES = ("demo_2k", "crafted_company")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups into the test ids
 def pytest_collection_modifyitems(items):
     """Keep each module's tests on one xdist worker (module fixtures are built once), and put
     every module that uses one of the shared companies on the same worker (`--dist
