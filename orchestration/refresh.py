@@ -14,6 +14,7 @@ from orchestration.home import Home
 from orchestration.lock import writer_lock
 from orchestration.progress import progress_logger
 from orchestration.publish import Publication, current_publication
+from orchestration.run_instance import run_instance
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
     log = home.root / "logs" / f"{job_name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
-    with (dg.DagsterInstance.ephemeral() as instance, log.open("w", encoding="utf-8") as out,
+    with (run_instance() as instance, log.open("w", encoding="utf-8") as out,
           redirect_stdout(out)):
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
                                         run_config={"loggers": {"progress": {}}})
