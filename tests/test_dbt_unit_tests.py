@@ -1,7 +1,7 @@
 """dbt's unit tests: the SQL of scoring, stage dates, handoffs, nurture, attribution and drift
 on hand-made rows. A refresh leaves them out (they check the code, not the data); here they
 run against a copy of the session's crafted warehouse, whose tables give them their columns.
-And the project's own generic test not_null_columns, on a value removed by hand."""
+And the project's own generic test valid_columns, on values broken by hand."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from orchestration.warehouse import connect
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, crafted_company):
     """On one copy of the session's crafted warehouse (dbt parses a new home whole once):
-    the unit tests, then not_null_columns on the funnel after values are removed by hand."""
+    the unit tests, then valid_columns on the funnel after values are broken by hand."""
     home = copy_home(crafted_company[0], tmp_path_factory.mktemp("dbt_tests") / "home")
     seen = {"home": home}
     with pytest.MonkeyPatch.context() as env:
@@ -30,12 +30,17 @@ def runs(tmp_path_factory, crafted_company):
                                  "dbt_target", command="test")
         seen["unit_results"] = _results(home)
         with connect(home) as con:
-            con.execute("update marts.fct_lead_funnel set sourced_by = null, channel = null "
-                        "where journey_id in (select min(journey_id) from marts.fct_lead_funnel)")
+            first, last = con.execute("select min(journey_id), max(journey_id) "
+                                      "from marts.fct_lead_funnel").fetchone()
+            con.execute("update marts.fct_lead_funnel set sourced_by = null, channel = null, "
+                        "journey_type = 'lead' where journey_id = ?", [first])
             con.execute("update marts.fct_lead_funnel set judged_by = null")
-        seen["not_null"] = dbt_build(home, ["test_name:not_null_columns,fct_lead_funnel"],
-                                     dbt_vars(restate=False), "dbt_target", command="test")
-        seen["not_null_results"] = _results(home)
+            con.execute("update marts.fct_lead_funnel set journey_id = ? where journey_id = ?",
+                        [first, last])
+        seen["duplicated"] = first
+        seen["valid_columns"] = dbt_build(home, ["test_name:valid_columns,fct_lead_funnel"],
+                                          dbt_vars(restate=False), "dbt_target", command="test")
+        seen["valid_columns_results"] = _results(home)
     return seen
 
 
@@ -53,11 +58,17 @@ def test_every_dbt_unit_test_passes(runs):
     assert sorted(r["unique_id"] for r in ran if r["status"] == "pass") == sorted(declared)
 
 
-def test_not_null_columns_names_each_column_a_row_lacks(runs):
-    assert runs["not_null"].returncode == 1
-    [test] = runs["not_null_results"]["results"]
-    assert (test["status"], test["failures"]) == ("fail", 3)
-    # its failing rows: one per column, with how many of the 14 journeys lack it
+def test_valid_columns_names_each_column_and_rule_a_row_breaks(runs):
+    assert runs["valid_columns"].returncode == 1
+    [test] = runs["valid_columns_results"]["results"]
+    assert (test["status"], test["failures"]) == ("fail", 5)
+    # its failing rows: column, rule, offending value, how many of the 14 journeys break it
     with connect(runs["home"], read_only=True) as con:
         failing = con.execute(test["compiled_code"]).fetchall()
-    assert sorted(failing) == [("channel", 1), ("judged_by", 14), ("sourced_by", 1)]
+    assert sorted(failing) == [
+        ("channel", "not_null", None, 1),
+        ("journey_id", "unique", runs["duplicated"], 2),
+        ("journey_type", "accepted_values", "lead", 1),
+        ("judged_by", "not_null", None, 14),
+        ("sourced_by", "not_null", None, 1),
+    ]

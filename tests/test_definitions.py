@@ -35,7 +35,7 @@ def test_the_refresh_job_schedule_and_sensor_are_defined(home, monkeypatch):
     assert defs.resolve_sensor_def("new_landing_files").job_name == "refresh"
     # dbt tests become asset checks on the models they test.
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
-    assert any(name.startswith("unique_fct_lead_funnel_journey_id") for name in checks)
+    assert any(name.startswith("valid_columns_fct_lead_funnel") for name in checks)
 
 
 def test_the_landing_sensor_asks_for_a_refresh_only_when_files_change(home):
