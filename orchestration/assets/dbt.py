@@ -24,6 +24,7 @@ from orchestration.build_state import (
     LastBuild,
     build_fingerprint,
     forget_build,
+    forget_parse_state_of_another_project,
     last_build,
     plan_build,
     remember_build,
@@ -152,6 +153,7 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Hom
                args: list[str]) -> Iterator[Any]:
     # One target folder per home: partial parsing between runs, and `alignment whatif`
     # defers to the manifest of the build that made the warehouse.
+    forget_parse_state_of_another_project(home)
     yield from dbt.cli(args, context=context, target_path=home.dbt_target).stream()
 
 
