@@ -5,27 +5,35 @@
     offending value (unique, accepted_values) and how many rows break it. -#}
 {% test valid_columns(model, not_null=[], unique=[], accepted_values={}) %}
 
+{#- Each check: (column, rule, the offending value, a failing row's condition, rows per value) -#}
 {%- set checks = [] %}
 {%- for column in not_null %}
-{%- do checks.append(
-    "select '" ~ column ~ "' as column_name, 'not_null' as rule, cast(null as "
-    ~ dbt.type_string() ~ ") as failing_value, count(*) as failing_rows from " ~ model
-    ~ " where " ~ column ~ " is null having count(*) > 0") %}
+{%- do checks.append((column, 'not_null', 'null', column ~ ' is null', false)) %}
 {%- endfor %}
 {%- for column in unique %}
-{%- do checks.append(
-    "select '" ~ column ~ "' as column_name, 'unique' as rule, cast(" ~ column ~ " as "
-    ~ dbt.type_string() ~ ") as failing_value, count(*) as failing_rows from " ~ model
-    ~ " where " ~ column ~ " is not null group by " ~ column ~ " having count(*) > 1") %}
+{%- do checks.append((column, 'unique', column, column ~ ' is not null', true)) %}
 {%- endfor %}
 {%- for column, values in accepted_values.items() %}
-{%- do checks.append(
-    "select '" ~ column ~ "' as column_name, 'accepted_values' as rule, cast(" ~ column
-    ~ " as " ~ dbt.type_string() ~ ") as failing_value, count(*) as failing_rows from "
-    ~ model ~ " where " ~ column ~ " not in ('" ~ values | join("', '") ~ "') group by "
-    ~ column) %}
+{%- do checks.append((column, 'accepted_values', column,
+                      column ~ " not in ('" ~ values | join("', '") ~ "')", true)) %}
 {%- endfor %}
 
-{{ checks | join('\n\nunion all\n\n') }}
+{%- for column, rule, value, condition, per_value in checks %}
+select
+    '{{ column }}' as column_name,
+    '{{ rule }}' as rule,
+    cast({{ value }} as {{ dbt.type_string() }}) as failing_value,
+    count(*) as failing_rows
+from {{ model }}
+where {{ condition }}
+{%- if per_value %}
+group by {{ column }}
+{%- endif %}
+having count(*) > {{ 1 if rule == 'unique' else 0 }}
+{%- if not loop.last %}
+
+union all
+{% endif %}
+{%- endfor %}
 
 {% endtest %}
