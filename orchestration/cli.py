@@ -112,6 +112,14 @@ def _status(args: argparse.Namespace, home: Home) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace, home: Home) -> int:
+    from orchestration.report import build_report
+
+    # The path alone, so `xdg-open "$(alignment report)"` opens it.
+    print(build_report(home))
+    return 0
+
+
 def _glossary(args: argparse.Namespace, home: Home) -> int:
     from orchestration.glossary import write_glossary
 
@@ -156,12 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="last loads, quarantine counts, mart row counts")
     status.add_argument("--funnel", action="store_true", help="also print the funnel summary")
     status.set_defaults(run=_status)
-    from orchestration.report.cli import run as run_report
-
     report = commands.add_parser("report", parents=[common],
                                  help="write reports/alignment-report.html (charts over the "
                                       "marts, works offline) and print its path")
-    report.set_defaults(run=run_report)
+    report.set_defaults(run=_report)
 
     from orchestration.metrics import run as run_metrics
 

@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration import cli
 from orchestration.home import Home
 from orchestration.kpi_contract import load_suites
 from orchestration.report import build_report
@@ -260,10 +261,8 @@ def test_the_dagster_asset_writes_the_report(reported):
 
 
 def test_the_cli_entry_point_prints_the_path(reported, capsys):
-    from orchestration.report.cli import run
-
     home, path = reported
-    assert run(None, home) == 0
+    assert cli.main(["report", "--home", str(home.root)]) == 0
     assert capsys.readouterr().out == f"{path}\n"
 
 
