@@ -16,8 +16,8 @@ from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 # Which stage a step belongs to, by the step key's prefix (orchestration/progress.py lines).
-STAGES = (("raw__", "ingest"), ("contract__", "ingest"), ("alignment_dbt", "dbt"),
-          ("kpi_contract_", "contract"), ("published__", "publish"), ("reports__", "report"))
+STAGES = (("raw", "ingest"), ("contract__", "ingest"), ("alignment_dbt", "dbt"),
+          ("kpi_contract", "contract"), ("published__", "publish"), ("reports__", "report"))
 
 
 @dataclass
@@ -51,8 +51,6 @@ def stage_of(line: str, current: str) -> str:
     words = line.split()
     if len(words) >= 3 and words[1] == "start":
         return next((stage for prefix, stage in STAGES if words[2].startswith(prefix)), current)
-    if len(words) >= 3 and words[1] == "built" and words[2].startswith("raw/"):
-        return "ingest"
     return current
 
 

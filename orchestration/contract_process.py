@@ -1,0 +1,82 @@
+"""The KPI contract's suites run in a process of their own, started as a run begins.
+
+Great Expectations takes about 4.5 s of CPU to import (scipy, its data sources and its
+expectations), and a refresh is single-threaded Python until dbt runs. Imported in a thread of
+the run's process it slowed the steps beside it by about as much as it saved. A second
+process imports it on the other core while the run imports Dagster and dbt and loads the
+landing files; the contract's step hands it the suites and takes the outcomes back. It then
+renders Data Docs (about 1 s) while the run publishes, and the run waits for them at its end.
+
+Runs launched without `contract_process()` (the Dagster UI, the schedule) check the suites and
+render Data Docs in their own process, as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from orchestration.home import Home
+    from orchestration.kpi_contract import Outcome, Suite
+
+_pool: ProcessPoolExecutor | None = None
+_rendering: list[Future] = []
+
+
+def _start() -> None:
+    from orchestration.kpi_contract import import_great_expectations
+
+    import_great_expectations()
+    # Told to stop, the process exits without tearing down Great Expectations' objects, which
+    # takes 1.5 s (atexit handlers run before the teardown).
+    atexit.register(os._exit, 0)
+
+
+@contextmanager
+def contract_process() -> Iterator[None]:
+    """While open, run_suites() runs the suites in a process that has imported GX."""
+    global _pool
+    # spawn, not fork: the run's process has threads (Dagster's, DuckDB's) by then.
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start)
+    pool.submit(int)  # starts the process now rather than at the contract's step
+    _pool = pool
+    try:
+        yield
+    finally:
+        _pool = None
+        for rendering in _rendering:
+            if rendering.exception() is not None:
+                logging.getLogger(__name__).warning(
+                    "KPI contract: Data Docs not rendered: %s", rendering.exception())
+        _rendering.clear()
+        pool.shutdown(cancel_futures=True)
+
+
+def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
+    """orchestration.kpi_contract.run_suites, then render_data_docs: in the contract process
+    when one is open (Data Docs then while the run goes on), else in this one."""
+    from orchestration import kpi_contract
+
+    if _pool is not None:
+        try:
+            outcomes = _pool.submit(kpi_contract.run_suites, home, suites, run_name).result()
+        except BrokenProcessPool:
+            # The process could not start (multiprocessing re-imports the caller's __main__,
+            # which fails when that is stdin): this process checks the suites itself.
+            pass
+        else:
+            _rendering.append(_pool.submit(kpi_contract.render_data_docs, home, suites,
+                                           run_name))
+            return outcomes
+    outcomes = kpi_contract.run_suites(home, suites, run_name)
+    kpi_contract.render_data_docs(home, suites, run_name)
+    return outcomes
