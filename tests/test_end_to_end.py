@@ -176,6 +176,6 @@ def test_a_broken_landing_file_fails_the_refresh_naming_asset_file_and_column(wa
 
     err = capsys.readouterr().err
     assert code == 1
-    assert "failed: raw: salesforce/Account: " in err
+    assert "failed: raw: orchestration.ingest.LandingError: salesforce/Account: " in err
     assert "Account_zz_broken.csv: required column 'industry' of salesforce/Account is missing" \
         in err

@@ -9,7 +9,7 @@ broken object, and nothing downstream runs.
 
 import dagster as dg
 
-from orchestration.ingest import load_object
+from orchestration.ingest import LandingError, load_object
 from orchestration.landing import OBJECTS, LandingObject
 from orchestration.resources import WarehouseResource
 
@@ -31,15 +31,15 @@ def _folder(obj: LandingObject) -> str:
     can_subset=True,
 )
 def raw_objects(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    broken = []
+    broken: list[tuple[LandingObject, Exception]] = []
     with warehouse.connect() as con:
         for obj in OBJECTS:
             if raw_asset_key(obj) not in context.selected_asset_keys:
                 continue
             try:
                 result = load_object(con, obj, warehouse.paths.landing)
-            except Exception as error:  # noqa: BLE001 (reported with the others below)
-                broken.append(f"{obj.system}/{obj.name}: {error}")
+            except Exception as error:  # noqa: BLE001 (raised with the others below)
+                broken.append((obj, error))
                 continue
             total = con.execute(f"select count(*) from raw.{obj.table}").fetchone()[0]
             if result.rows_quarantined:
@@ -53,4 +53,5 @@ def raw_objects(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
                 "dagster/row_count": total,
             })
     if broken:
-        raise dg.Failure(description="\n".join(broken))
+        raise LandingError("\n".join(f"{obj.system}/{obj.name}: {error}"
+                                     for obj, error in broken)) from None
