@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets.contract import lead_definitions
-from orchestration.assets.dbt import DBT_PROJECT, alignment_dbt
+from orchestration.assets.dbt import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT,
+    DbtCoreResource,
+    alignment_dbt,
+)
 from orchestration.assets.ingestion import raw_objects
 from orchestration.assets.kpi_contract import contract_checks
 from orchestration.assets.publish import published_marts_asset
@@ -44,7 +48,7 @@ def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions
         sensors=[landing_sensor(refresh_job, home)],
         resources={
             "warehouse": WarehouseResource(home=str(home.root), contract=str(contract_file())),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+            "dbt": DbtCoreResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         },
         loggers=loggers,
     )
