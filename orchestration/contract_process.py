@@ -23,6 +23,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from orchestration.long_lived import long_lived_objects
+
 if TYPE_CHECKING:
     from orchestration.home import Home
     from orchestration.kpi_contract import Outcome, Suite
@@ -32,9 +34,10 @@ _rendering: list[Future] = []
 
 
 def _start() -> None:
-    from orchestration.kpi_contract import import_great_expectations
+    with long_lived_objects():
+        from orchestration.kpi_contract import import_great_expectations
 
-    import_great_expectations()
+        import_great_expectations()
     # Told to stop, the process exits without tearing down Great Expectations' objects, which
     # takes 1.5 s (atexit handlers run before the teardown).
     atexit.register(os._exit, 0)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 from contextlib import redirect_stdout
 from dataclasses import dataclass
-
-import dagster as dg
+from typing import TYPE_CHECKING
 
 from orchestration.contract_process import contract_process
 from orchestration.home import Home
 from orchestration.lock import writer_lock
-from orchestration.progress import progress_logger
-from orchestration.publish import Publication, current_publication
-from orchestration.run_instance import run_instance
+from orchestration.long_lived import long_lived_objects
+
+if TYPE_CHECKING:
+    # Dagster and the code location are imported by run_job, with the collector off.
+    import dagster as dg
+
+    from orchestration.publish import Publication
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,15 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
     home.export()
     # Started first: it imports Great Expectations on the other core meanwhile.
     with contract_process():
-        # Imported once the home is exported: the code location reads it on import.
-        from orchestration.definitions import build_definitions
+        with long_lived_objects():
+            # Imported once the home is exported: the code location reads it on import.
+            from orchestration.definitions import build_definitions
+            from orchestration.progress import progress_logger
+            from orchestration.publish import current_publication
+            from orchestration.run_instance import run_instance
 
-        defs = build_definitions(home, loggers={"progress": progress_logger})
-        job = defs.resolve_job_def(job_name)
-        # The imports and the code location are millions of long-lived objects: kept out of
-        # the garbage collector's passes, which otherwise cost seconds per run and at exit.
-        gc.freeze()
+            defs = build_definitions(home, loggers={"progress": progress_logger})
+            job = defs.resolve_job_def(job_name)
         log = home.root / "logs" / f"{job_name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
