@@ -17,6 +17,8 @@ import atexit
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,7 +35,16 @@ _pool: ProcessPoolExecutor | None = None
 _rendering: list[Future] = []
 
 
+def _exit_with(parent: int) -> None:
+    # A run killed outright (SIGKILL, out of memory) cannot stop its pool, and the process
+    # would wait for work forever: it leaves when the run's process is gone.
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def _start() -> None:
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     with long_lived_objects():
         from orchestration.kpi_contract import import_great_expectations
 

@@ -63,19 +63,36 @@ def _environment(home: Home) -> dict:
     return env
 
 
-def _refresh_killed_at(home: Home, marker: str) -> list[str]:
-    """Start `alignment refresh`, SIGKILL it when `marker` shows on its progress output."""
+def _contract_processes(pid: int) -> list[int]:
+    """The refresh's children that multiprocessing started (the KPI contract's process)."""
+    children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    return [child for child in children
+            if b"multiprocessing" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def _alive_after(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in pids):
+        time.sleep(0.2)
+    return [p for p in pids if Path(f"/proc/{p}").exists()]
+
+
+def _refresh_killed_at(home: Home, marker: str) -> tuple[list[str], list[int], list[int]]:
+    """Start `alignment refresh`, SIGKILL it when `marker` shows on its progress output; its
+    lines, the contract processes it had started, and those still alive 5 s after."""
     process = subprocess.Popen([ALIGNMENT, "refresh"], env=_environment(home),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    lines = []
+    lines, helpers = [], []
     for line in process.stderr:
         lines.append(line)
         if marker in line:
+            helpers = _contract_processes(process.pid)
             process.send_signal(signal.SIGKILL)
             break
     process.wait()
     process.stderr.close()
-    return lines
+    return lines, helpers, _alive_after(helpers, 5)
 
 
 def _published_leads(home: Home) -> list[str]:
@@ -111,9 +128,11 @@ def crashes(tmp_path_factory, crafted_company):
                [_lead("NEW", "2024-12-20T15:00:00Z")])
         seen["killed"] = {}
         for stage, marker in KILL_POINTS:
-            lines = _refresh_killed_at(home, marker)
+            lines, helpers, orphans = _refresh_killed_at(home, marker)
             seen["killed"][stage] = {
                 "reached": any(marker in line for line in lines),
+                "helpers": helpers,
+                "orphans": orphans,
                 "published_sha": _sha256(home.published),
                 "lock_record": home.lock.read_text(encoding="utf-8"),
             }
@@ -177,6 +196,9 @@ def test_a_refresh_killed_at_any_stage_leaves_the_publication_intact(crashes, st
     assert killed["published_sha"] == crashes["first_sha"]
     # the dead run's record is left for the next run to report and clear
     assert '"purpose": "Dagster run' in killed["lock_record"]
+    # the KPI contract's process (and multiprocessing's resource tracker) leave with it
+    assert len(killed["helpers"]) == 2
+    assert killed["orphans"] == []
 
 
 def test_a_refresh_the_contract_blocks_keeps_the_publication_and_says_so(crashes):
