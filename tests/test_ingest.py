@@ -5,10 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 
+import dagster as dg
 import pytest
 
+from orchestration.assets.ingestion import raw_objects
+from orchestration.home import contract_file
 from orchestration.ingest import LandingError, load_object
-from orchestration.landing import BY_TABLE
+from orchestration.landing import BY_TABLE, OBJECTS
+from orchestration.resources import WarehouseResource
 from orchestration.warehouse import connect
 
 LEAD = BY_TABLE["salesforce__lead"]
@@ -61,6 +65,28 @@ def test_a_file_is_loaded_once_and_a_rerun_loads_nothing(home):
     assert (second.rows_loaded, len(second.files), second.skipped) == (0, 0, 1)
     assert query(home, "select count(*) from raw.salesforce__lead") == [(2,)]
     assert query(home, "select count(*) from raw.load_manifest") == [(1,)]
+
+
+def test_the_raw_step_loads_the_objects_asked_for_each_its_own_asset(home):
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER, lead_row("00Q1"), lead_row("00Q2")]) + "\n")
+    resources = {"warehouse": WarehouseResource(home=str(home.root),
+                                                contract=str(contract_file()))}
+    lead = dg.AssetKey(["raw", "salesforce__lead"])
+
+    alone = dg.materialize([raw_objects], selection=[lead], resources=resources)
+    every = dg.materialize([raw_objects], resources=resources)
+
+    # picked alone (as in the UI), the lead object loads and no other is touched
+    assert [(e.asset_key, e.materialization.metadata["rows_loaded"].value)
+            for e in alone.get_asset_materialization_events()] == [(lead, 2)]
+    assert query(home, "select object from raw.load_manifest") == [("salesforce/Lead",)]
+    # the whole step materializes every object; the lead file is not read twice
+    loaded = {e.asset_key: e.materialization.metadata
+              for e in every.get_asset_materialization_events()}
+    assert set(loaded) == {dg.AssetKey(["raw", obj.table]) for obj in OBJECTS}
+    assert (loaded[lead]["rows_loaded"].value, loaded[lead]["files_already_loaded"].value,
+            loaded[lead]["dagster/row_count"].value) == (0, 1, 2)
 
 
 def test_only_new_files_are_read_and_a_changed_reexport_loads_again(home):

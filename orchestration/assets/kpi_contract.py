@@ -2,7 +2,9 @@
 
 Every suite is checked in one step, `kpi_contract`: one Great Expectations context, one read of
 each mart and one rendering of Data Docs per run (three steps cost about 2 s more per refresh).
-Each check's metadata names its suite and who signed it. Every check is declared blocking, so publication waits for the whole contract (and publishes
+Each check's description names its suite and who signed it.
+
+Every check is declared blocking, so publication waits for the whole contract (and publishes
 this run's results with it); Dagster blocks downstream assets only on a failure of severity
 ERROR, which is what an `error` expectation reports. A `warn` one never blocks.
 """
