@@ -11,22 +11,28 @@ import duckdb
 from orchestration.home import Home
 
 
+def duckdb_config(home: Home) -> dict[str, str]:
+    """What every DuckDB database a run opens is given as it opens: the memory limit asked
+    for (ALIGNMENT_MEMORY_LIMIT; DuckDB's own default, 80% of RAM, without it) and the home's
+    spill folder beyond it, so a large load, build or publication spills rather than fails.
+    Given at open because DuckDB refuses to move temp_directory once a query has used it;
+    DuckDB makes the folder when it first spills."""
+    config = {"temp_directory": str(home.spill)}
+    limit = os.environ.get("ALIGNMENT_MEMORY_LIMIT")
+    if limit:
+        config["memory_limit"] = limit
+    return config
+
+
 @contextmanager
 def connect(home: Home, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open warehouse.duckdb; one writer process at a time (DuckDB's rule), closed on exit."""
     home.root.mkdir(parents=True, exist_ok=True)
     if read_only and not home.warehouse.exists():
         raise FileNotFoundError(f"no warehouse yet at {home.warehouse}: run `alignment refresh`")
-    con = duckdb.connect(str(home.warehouse), read_only=read_only)
+    con = duckdb.connect(str(home.warehouse), read_only=read_only, config=duckdb_config(home))
     try:
-        # Untimed timestamps in exports are UTC; spilling beats failing on large loads.
-        con.execute("set TimeZone = 'UTC'")
-        if not read_only:
-            home.spill.mkdir(parents=True, exist_ok=True)
-            con.execute(f"set temp_directory = '{home.spill}'")
-        limit = os.environ.get("ALIGNMENT_MEMORY_LIMIT")
-        if limit:
-            con.execute(f"set memory_limit = '{limit}'")
+        con.execute("set TimeZone = 'UTC'")  # untimed timestamps in exports are UTC
         yield con
     finally:
         con.close()
