@@ -42,20 +42,20 @@ spend as (
 
 ),
 
+-- Credits are fractions summed as doubles over every conversion: the error grows with the
+-- count, so the tolerance is relative (at 10M leads an exact 1e-6 failed on 2.5M MQLs).
 final as (
 
     select roi.*
     from roi
     cross join conversions
     cross join spend
-    where abs(roi.leads - conversions.leads) > 0.000001
-        or abs(roi.mqls - conversions.mqls) > 0.000001
-        or abs(roi.sals - conversions.sals) > 0.000001
-        or abs(roi.opportunities - conversions.opportunities) > 0.000001
-        or abs(roi.won_deals - conversions.won_deals) > 0.000001
-        or abs(roi.pipeline - conversions.pipeline) > 0.000001 * (1 + abs(conversions.pipeline))
-        or abs(roi.won_revenue - conversions.won_revenue) > 0.000001 * (1 + abs(conversions.won_revenue))
-        or abs(roi.spend - spend.spend) > 0.01
+    where
+    {%- for measure in ['leads', 'mqls', 'sals', 'opportunities', 'won_deals', 'pipeline', 'won_revenue'] %}
+        abs(roi.{{ measure }} - conversions.{{ measure }})
+        > 0.000001 * (1 + abs(conversions.{{ measure }})) or
+    {%- endfor %}
+        abs(roi.spend - spend.spend) > 0.01
 
 )
 
