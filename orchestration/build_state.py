@@ -73,11 +73,18 @@ def last_build(home: Home) -> LastBuild | None:
 class BuildPlan:
     action: str  # "skip", "incremental" or "full"
     reason: str
+    # An incremental build keeps the seeds the last build loaded: the fingerprint proves the
+    # seed files unchanged, so reloading them and testing them again would change nothing.
+    reuse_seeds: bool = False
 
 
 def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
-               full_refresh_asked: bool = False) -> BuildPlan:
-    """What a build of the whole project with these inputs must do."""
+               full_refresh_asked: bool = False, seeds_in_warehouse: bool = True) -> BuildPlan:
+    """What a build of the whole project with these inputs must do.
+
+    seeds_in_warehouse: every seed's table exists (a warehouse replaced under the home's
+    build state has none; then an incremental build loads them again).
+    """
     if full_refresh_asked:
         return BuildPlan("full", "asked for (--full-refresh)")
     if last is None:
@@ -89,7 +96,10 @@ def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
     if last.loaded_up_to == loaded_up_to:
         return BuildPlan("skip", f"no new load and no change to the models, seeds, vars or "
                                  f"lead definitions since run {last.run_id}")
-    return BuildPlan("incremental", f"loads {last.loaded_up_to + 1} to {loaded_up_to} are new")
+    reason = f"loads {last.loaded_up_to + 1} to {loaded_up_to} are new"
+    if seeds_in_warehouse:
+        reason += f"; the seeds stay as run {last.run_id} loaded them"
+    return BuildPlan("incremental", reason, reuse_seeds=seeds_in_warehouse)
 
 
 def forget_build(home: Home) -> None:

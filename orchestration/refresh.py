@@ -32,6 +32,7 @@ class RefreshOutcome:
     run_id: str
     failures: tuple[str, ...]  # "<step>: <why>"
     failed_checks: tuple[str, ...]  # "<asset>: <check>" of dbt tests that failed
+    dbt_checks: int  # dbt tests reported: run by this build, or unchanged since the last
     contract: tuple[ContractCheck, ...]  # every KPI contract expectation checked
     log: str  # dbt's full output of this run
     publication: Publication | None = None  # what BI tools read after the run
@@ -65,7 +66,7 @@ def _failure_text(event: dg.DagsterEvent) -> str:
 
 
 def _outcome(result: dg.ExecuteInProcessResult, log: str) -> RefreshOutcome:
-    failures, failed_checks, contract = [], [], []
+    failures, failed_checks, contract, dbt_checks = [], [], [], 0
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             failures.append(f"{event.step_key}: {_failure_text(event)}")
@@ -75,11 +76,13 @@ def _outcome(result: dg.ExecuteInProcessResult, log: str) -> RefreshOutcome:
                 contract.append(ContractCheck(evaluation.metadata["severity"].value,
                                               evaluation.passed,
                                               evaluation.metadata["summary"].value))
-            elif not evaluation.passed:
-                failed_checks.append(
-                    f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
+            else:
+                dbt_checks += 1
+                if not evaluation.passed:
+                    failed_checks.append(
+                        f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
     return RefreshOutcome(result.success, result.run_id, tuple(failures), tuple(failed_checks),
-                          tuple(contract), log)
+                          dbt_checks, tuple(contract), log)
 
 
 def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> RefreshOutcome:

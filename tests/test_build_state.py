@@ -37,7 +37,14 @@ def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
     assert plan_build(last, "f1", 7).action == "skip"
     assert "since run run-1" in plan_build(last, "f1", 7).reason
     assert plan_build(last, "f1", 9).action == "incremental"
-    assert plan_build(last, "f1", 9).reason == "loads 8 to 9 are new"
+    # the seeds' files are those of the last build: it loaded them, an incremental one keeps
+    # them, unless they are gone from the warehouse
+    assert plan_build(last, "f1", 9).reason \
+        == "loads 8 to 9 are new; the seeds stay as run run-1 loaded them"
+    assert plan_build(last, "f1", 9).reuse_seeds
+    reload = plan_build(last, "f1", 9, seeds_in_warehouse=False)
+    assert (reload.reuse_seeds, reload.reason) == (False, "loads 8 to 9 are new")
+    assert not plan_build(last, "f2", 9).reuse_seeds
     assert plan_build(last, "f2", 7).action == "full"
     assert plan_build(last, "f1", 7, full_refresh_asked=True).action == "full"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 
 import pytest
 
@@ -133,6 +134,26 @@ def test_the_incremental_refresh_moved_and_retired_touches(warehouse):
         where touch_id in (select 'hubspot_email:' || email_event_id
                            from staging.stg_hubspot__email_events
                            where event_type = 'BOUNCE')""") == (0,)
+
+
+def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
+    home, _, outcome = warehouse
+    built = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+    manifest = json.loads((home.dbt_target / "manifest.json").read_text(encoding="utf-8"))
+    ran = Counter(result["unique_id"].split(".")[0] for result in built["results"])
+    assert (ran["model"], ran["seed"]) == (65, 0)  # every model built, no seed loaded again
+    tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
+    on_seeds_only = [test for test in tests
+                     if all(parent.startswith("seed.") for parent in test["depends_on"]["nodes"])]
+    assert len(on_seeds_only) == 19
+    assert ran["test"] == len(tests) - 19
+    # the seeds' tests are reported with the results of the build that loaded them: every
+    # dbt check, as a full build reports (dagster-dbt makes no check of the 11 singular
+    # tests that read several models)
+    several = [test for test in tests if not test.get("attached_node")
+               and len(test["depends_on"]["nodes"]) > 1]
+    assert outcome.dbt_checks == len(tests) - len(several) == 145 - 11
+    assert one(home, "select count(*) from reference.lead_status_map") == (15,)
 
 
 def test_a_full_rebuild_loads_nothing_and_builds_the_same_tables(warehouse, capsys):

@@ -5,9 +5,10 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from graphlib import TopologicalSorter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY as DBT_UNIQUE_ID
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from orchestration.build_state import (
@@ -149,28 +151,54 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         forget_build(home)
         yield from _dbt_build(context, dbt, home, args)
         return
+    seeds, seed_checks = _seeds(context.assets_def)
     with warehouse.connect(read_only=True) as con:
         loaded_up_to = con.execute(
             "select coalesce(max(load_id), 0) from raw.load_manifest").fetchone()[0]
+        tables = set(con.execute(
+            "select table_schema, table_name from information_schema.tables").fetchall())
     fingerprint = build_fingerprint(variables)
     last = last_build(home)
     plan = plan_build(last, fingerprint, loaded_up_to,
-                      full_refresh_asked=context.run.tags.get(FULL_REFRESH_TAG) == "true")
+                      full_refresh_asked=context.run.tags.get(FULL_REFRESH_TAG) == "true",
+                      seeds_in_warehouse={tuple(key.path) for key in seeds} <= tables)
     context.log.info(f"{NOTE}dbt build: {plan.action} ({plan.reason})")
     if plan.action == "skip":
-        yield from _unchanged(context, plan.reason, last)
+        yield from _unchanged(context, plan.reason, last, context.selected_asset_keys,
+                              context.selected_asset_check_keys)
         return
+    kept: Iterable[Any] = ()
     if plan.action == "full":
         args.append("--full-refresh")
+    elif plan.reuse_seeds:
+        # Cautious: only the tests on seeds alone go with them; a model's test against a
+        # seed (unmapped_values) still runs.
+        args += ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
+        kept = _unchanged(context, f"seed files unchanged since run {last.run_id}", last,
+                          seeds & context.selected_asset_keys,
+                          seed_checks & context.selected_asset_check_keys)
     forget_build(home)
     failed = []
-    for event in _dbt_build(context, dbt, home, args):
-        if isinstance(event, dg.AssetCheckResult) and not event.passed:
-            failed.append((event.asset_key.to_user_string(), event.check_name,
-                           event.severity.value))
+    for event in chain(kept, _dbt_build(context, dbt, home, args)):
+        if isinstance(event, dg.MaterializeResult):
+            checks = event.check_results or ()
+        else:
+            checks = (event,) if isinstance(event, dg.AssetCheckResult) else ()
+        failed += [(check.asset_key.to_user_string(), check.check_name, check.severity.value)
+                   for check in checks if not check.passed]
         yield event
     remember_build(home, LastBuild(fingerprint, loaded_up_to, context.run.run_id,
                                    tuple(failed)))
+
+
+def _seeds(assets_def: dg.AssetsDefinition) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
+    """The seeds' assets, and the checks of the tests that read seeds only."""
+    seeds = {spec.key for spec in assets_def.specs
+             if str(spec.metadata.get(DBT_UNIQUE_ID, "")).startswith("seed.")}
+    checks = {spec.key for spec in assets_def.check_specs
+              if spec.asset_key in seeds
+              and all(dep.asset_key in seeds for dep in spec.additional_deps)}
+    return seeds, checks
 
 
 def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Home,
@@ -181,19 +209,19 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Hom
     yield from dbt.cli(args, context=context, target_path=home.dbt_target).stream()
 
 
-def _unchanged(context: dg.AssetExecutionContext, reason: str, last: LastBuild
+def _unchanged(context: dg.AssetExecutionContext, reason: str, last: LastBuild,
+               keys: set[dg.AssetKey], check_keys: set[dg.AssetCheckKey]
                ) -> Iterator[dg.MaterializeResult]:
-    """Every dbt asset as it stands, with the results its tests had in the last build: the
-    tables are a function of raw and of inputs that have not changed since."""
+    """These dbt assets as they stand, with the results their tests had in the last build:
+    the tables are a function of inputs that have not changed since."""
     failed = {(key, check): severity for key, check, severity in last.failed_checks}
     checks = defaultdict(list)
-    for check in context.selected_asset_check_keys:
+    for check in check_keys:
         checks[check.asset_key].append(check.name)
-    selected = context.selected_asset_keys
     deps = context.assets_def.asset_deps
     # Dagster takes a multi-asset's results in dependency order.
-    for key in TopologicalSorter({key: deps.get(key, set()) & selected
-                                  for key in selected}).static_order():
+    for key in TopologicalSorter({key: deps.get(key, set()) & keys
+                                  for key in keys}).static_order():
         yield dg.MaterializeResult(asset_key=key, metadata={UNCHANGED: reason}, check_results=[
             dg.AssetCheckResult(
                 asset_key=key, check_name=name,
