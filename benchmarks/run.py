@@ -6,7 +6,13 @@ raw tables, land the held-back day and measure the refresh that loads it, then o
 refresh with nothing new (the fixed overhead: dbt skipped). Results go to
 benchmarks/results.json and the table between the bench markers of docs/performance.md.
 
+--full-only measures the full refresh alone (`make bench-large`: 10M leads, whose later
+steps would take hours); its results go to benchmarks/results_large.json and the table
+between the bench-large markers. --gzip-landing compresses the landing files as the exports'
+gzip variants do (.csv.gz, .jsonl.gz) before the refresh reads them.
+
     python benchmarks/run.py --sizes 10000 100000 1000000 [--work DIR]
+    python benchmarks/run.py --sizes 10000000 --full-only --gzip-landing
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -33,9 +40,12 @@ from measure import measure_refresh  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ALIGNMENT = str(Path(sys.executable).parent / "alignment")
-RESULTS = ROOT / "benchmarks" / "results.json"
 DOC = ROOT / "docs" / "performance.md"
-MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
+# Where results go: (results file, the doc table's markers), by --full-only.
+OUTPUTS = {False: (ROOT / "benchmarks" / "results.json",
+                   ("<!-- bench:start -->", "<!-- bench:end -->")),
+           True: (ROOT / "benchmarks" / "results_large.json",
+                  ("<!-- bench-large:start -->", "<!-- bench-large:end -->"))}
 # dbt's models that do what benchmarks/floor.sql does, from the staging (dedupe) of the raw
 # tables it reads to the monthly cohorts (and the views they read).
 FUNNEL_MODELS = ("stg_salesforce__leads", "stg_hubspot__contacts", "stg_hubspot__form_submissions",
@@ -98,18 +108,34 @@ def floor(home: Path) -> dict:
             "peak_rss_bytes": peak * 1024 if peak > before else None}
 
 
-def bench_size(leads: int, work: Path) -> dict:
+def gzip_landing(home: Path) -> None:
+    """Every landing file gzipped (gzip -1, one process per core), as exports often come."""
+    files = [str(path) for path in (home / "landing").rglob("*")
+             if path.suffix in (".csv", ".jsonl")]
+    with ThreadPoolExecutor(os.cpu_count()) as pool:
+        list(pool.map(lambda path: subprocess.run(["gzip", "-1", path], check=True), files))
+
+
+def bench_size(leads: int, work: Path, *, full_only: bool = False,
+               gzip: bool = False) -> dict:
     home = work / f"leads_{leads}"
     shutil.rmtree(home, ignore_errors=True)
     started = time.monotonic()
     subprocess.run([ALIGNMENT, "generate", "--home", str(home), "--leads", str(leads),
                     "--seed", "42"], check=True, capture_output=True)
     generate_seconds = time.monotonic() - started
-    held_back = hold_back_days(home, 1, home / "day2")
+    if gzip:
+        gzip_landing(home)
+    held_back = 0 if full_only else hold_back_days(home, 1, home / "day2")
     (home / "logs").mkdir(parents=True, exist_ok=True)
     full = measure_refresh(ALIGNMENT, home, home / "logs" / "bench_full.log")
     if full.returncode != 0:
         raise SystemExit(f"the full refresh of {leads} leads failed: {home}/logs/bench_full.log")
+    if full_only:
+        return {"leads": leads, "generate_seconds": round(generate_seconds, 1),
+                "landing": "gzip" if gzip else "as generated",
+                "memory_limit": os.environ.get("ALIGNMENT_MEMORY_LIMIT", "80%"),
+                "full": asdict(full)}
     funnel_seconds = funnel_models_seconds(home)
     floor_result = floor(home)
     land_day(home / "day2", home / "landing")
@@ -152,6 +178,8 @@ def table(results: dict) -> str:
              "|" + "---|" * 14]
     for run in results["runs"]:
         for kind in ("full", "incremental", "unchanged"):
+            if kind not in run:
+                continue
             measured = run[kind]
             stages = measured["stages"]
             cells = [f"{stages[s]['seconds']:.1f}" if s in stages else "–"
@@ -162,13 +190,14 @@ def table(results: dict) -> str:
                 + f" | {_gb(measured['peak_rss_bytes'])} | "
                 + (f"{run[f'{kind}_to_full_ratio']:.2f}" if kind != "full" else "")
                 + (f" | {run['dbt_funnel_models_seconds']:.1f} | {run['floor']['seconds']:.1f} | "
-                   f"{run['funnel_to_floor_ratio']:.1f} |" if kind == "full" else " | | | |"))
+                   f"{run['funnel_to_floor_ratio']:.1f} |" if "floor" in run and kind == "full"
+                   else " | | | |"))
     return "\n".join(lines)
 
 
-def write_doc(results: dict) -> None:
+def write_doc(results: dict, markers: tuple[str, str]) -> None:
     text = DOC.read_text(encoding="utf-8")
-    start, end = MARKERS
+    start, end = markers
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
     DOC.write_text(f"{head}{start}\n{table(results)}\n{end}{tail}", encoding="utf-8")
@@ -178,17 +207,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
+    parser.add_argument("--full-only", action="store_true",
+                        help="measure the full refresh only (results_large.json)")
+    parser.add_argument("--gzip-landing", action="store_true",
+                        help="gzip the generated landing files before the refresh reads them")
     args = parser.parse_args()
+    results_file, markers = OUTPUTS[args.full_only]
     results = {"machine": machine(), "runs": []}
     for leads in args.sizes:
         print(f"bench: {leads:,} leads ...", file=sys.stderr, flush=True)
-        run = bench_size(leads, args.work)
+        run = bench_size(leads, args.work, full_only=args.full_only, gzip=args.gzip_landing)
         results["runs"].append(run)
-        print(f"bench: {leads:,} leads: full {run['full']['wall_seconds']:.1f}s, incremental "
-              f"{run['incremental']['wall_seconds']:.1f}s, funnel/floor "
-              f"{run['funnel_to_floor_ratio']}", file=sys.stderr, flush=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        write_doc(results)
+        print(f"bench: {leads:,} leads: full {run['full']['wall_seconds']:.1f}s", file=sys.stderr,
+              flush=True)
+        results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        write_doc(results, markers)
     return 0
 
 
