@@ -42,8 +42,10 @@ spend as (
 
 ),
 
--- Credits are fractions summed as doubles over every conversion: the error grows with the
--- count, so the tolerance is relative (at 10M leads an exact 1e-6 failed on 2.5M MQLs).
+-- Credits are fractions summed as doubles over every conversion: the rounding error grows
+-- with the sums, so the tolerance is relative, 1e-9 of the whole (an absolute 1e-6 failed at
+-- 10M leads: 2.5M MQLs' credits summed 1.4e-6 off; a lost credit of 0.01 still shows up to
+-- 10M conversions).
 final as (
 
     select roi.*
@@ -53,7 +55,7 @@ final as (
     where
     {%- for measure in ['leads', 'mqls', 'sals', 'opportunities', 'won_deals', 'pipeline', 'won_revenue'] %}
         abs(roi.{{ measure }} - conversions.{{ measure }})
-        > 0.000001 * (1 + abs(conversions.{{ measure }})) or
+        > 0.000000001 * (1 + abs(conversions.{{ measure }})) or
     {%- endfor %}
         abs(roi.spend - spend.spend) > 0.01
 
