@@ -126,7 +126,8 @@ def bench_size(leads: int, work: Path, *, full_only: bool = False,
     generate_seconds = time.monotonic() - started
     if gzip:
         gzip_landing(home)
-    held_back = 0 if full_only else hold_back_days(home, 1, home / "day2")
+    if not full_only:
+        held_back = hold_back_days(home, 1, home / "day2")
     (home / "logs").mkdir(parents=True, exist_ok=True)
     full = measure_refresh(ALIGNMENT, home, home / "logs" / "bench_full.log")
     if full.returncode != 0:
@@ -167,11 +168,11 @@ def _gb(value: int | None) -> str:
     return "–" if not value else f"{value / 2**30:.2f}"
 
 
-def table(results: dict) -> str:
+def table(results: dict, results_file: Path) -> str:
     m = results["machine"]
     lines = [f"Measured {m['date']} at commit {m['commit']} on {m['cores']} cores "
              f"({m['cpu']}), {m['memory_gb']} GB, load average {m['load_average_at_start']} "
-             "at start; one run per size (`make bench`, benchmarks/results.json).", "",
+             f"at start; one run per size (benchmarks/{results_file.name}).", "",
              "| leads | refresh | wall s | startup | ingest | dbt | contract | publish | "
              "report | peak GB | / full | dbt funnel models s | floor s | "
              "funnel / floor |",
@@ -195,12 +196,12 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_doc(results: dict, markers: tuple[str, str]) -> None:
+def write_doc(results: dict, results_file: Path, markers: tuple[str, str]) -> None:
     text = DOC.read_text(encoding="utf-8")
     start, end = markers
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
-    DOC.write_text(f"{head}{start}\n{table(results)}\n{end}{tail}", encoding="utf-8")
+    DOC.write_text(f"{head}{start}\n{table(results, results_file)}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> int:
@@ -221,7 +222,7 @@ def main() -> int:
         print(f"bench: {leads:,} leads: full {run['full']['wall_seconds']:.1f}s", file=sys.stderr,
               flush=True)
         results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        write_doc(results, markers)
+        write_doc(results, results_file, markers)
     return 0
 
 
