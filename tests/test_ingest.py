@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.assets.ingestion import raw_objects
 from orchestration.home import contract_file
-from orchestration.ingest import LandingError, load_object
+from orchestration.ingest import LandingError, load_object, load_objects
 from orchestration.landing import BY_TABLE, OBJECTS
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse import connect
@@ -136,6 +136,61 @@ def test_bad_rows_are_quarantined_and_reconcile_with_the_manifest(home):
         ("00Q1", "2025-03-04 10:15:00", " Ann@Acme.COM ", 250),
         ("00Q5", "2025-03-04 10:15:00", " Ann@Acme.COM ", 250),
     ]
+
+
+def test_an_unreadable_record_is_quarantined_under_its_own_file_only(home):
+    # DuckDB's reader appends every file's rejects to one table per connection: the second
+    # file, clean, must not inherit the first one's.
+    write(home.landing / "salesforce/Lead/Lead_1.csv", "\n".join([
+        API_HEADER, lead_row("00Q1"), lead_row("00Q2") + ",one too many"]) + "\n")
+    write(home.landing / "salesforce/Lead/Lead_2.csv",
+          "\n".join([API_HEADER, lead_row("00Q3"), lead_row("00Q4")]) + "\n")
+
+    load(home, "salesforce__lead")
+
+    assert query(home, "select file, rows_read, rows_loaded, rows_quarantined "
+                       "from raw.load_manifest order by load_id") == [
+        ("salesforce/Lead/Lead_1.csv", 2, 1, 1), ("salesforce/Lead/Lead_2.csv", 2, 2, 0)]
+    assert query(home, "select file, line from raw.quarantine") == [
+        ("salesforce/Lead/Lead_1.csv", 3)]
+
+
+def test_objects_load_side_by_side_with_load_ids_in_object_and_file_order(home):
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER, lead_row("00Q1")]) + "\n")
+    write(home.landing / "salesforce/Lead/Lead_2.csv",
+          "\n".join([API_HEADER, lead_row("00Q1", score="99")]) + "\n")
+    write(home.landing / "salesforce/Account/Account.csv", "\n".join([
+        "Id,Name,Industry,NumberOfEmployees,BillingCountry,OwnerId,CreatedDate",
+        "001A,Acme,Software,250,DE,005A,2025-01-01T00:00:00Z",
+        "001B,Initech,Software,many,US,005A,2025-01-01T00:00:00Z"]) + "\n")
+    write(home.landing / "salesforce/User/User.csv", "Id,Name\n005A,Ann\n")  # no Title
+    events = home.landing / "hubspot/email_events/events.jsonl"
+    write(events, json.dumps({"id": "e1", "type": "OPEN", "recipient": "a@b.com",
+                              "created": 1735725600000, "email_campaign_id": "c1"}) + "\n")
+    objects = [BY_TABLE[t] for t in ("salesforce__user", "salesforce__account",
+                                     "salesforce__lead", "hubspot__email_events")]
+
+    with connect(home) as con:
+        outcomes = {obj.table: outcome for obj, outcome in
+                    load_objects(con, objects, home.landing, workers=2)}
+
+    assert isinstance(outcomes["salesforce__user"], LandingError)
+    # in whichever order they ended
+    assert sorted((table, load.rows_loaded, load.rows_quarantined)
+                  for table, load in outcomes.items() if not isinstance(load, Exception)) == [
+        ("hubspot__email_events", 1, 0), ("salesforce__account", 1, 1),
+        ("salesforce__lead", 2, 0)]
+    # the ids a one-at-a-time load gives: object by object in the given order, file by file;
+    # the broken object takes none
+    assert query(home, "select load_id, file from raw.load_manifest order by load_id") == [
+        (1, "salesforce/Account/Account.csv"), (2, "salesforce/Lead/Lead_1.csv"),
+        (3, "salesforce/Lead/Lead_2.csv"), (4, "hubspot/email_events/events.jsonl")]
+    assert query(home, "select id, lead_score_c, _load_id from raw.salesforce__lead "
+                       "order by _load_id") == [("00Q1", "42", 2), ("00Q1", "99", 3)]
+    assert query(home, "select count(*) from raw.salesforce__user") == [(0,)]
+    assert query(home, "select object, record, column_name, value from raw.quarantine") == [
+        ("salesforce/Account", 2, "number_of_employees", "many")]
 
 
 def test_api_names_and_fivetran_snake_case_land_in_the_same_columns(home):
