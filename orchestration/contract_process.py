@@ -6,6 +6,9 @@ the run's process it slowed the steps beside it by about as much as it saved. A 
 process imports it on the other core while the run imports Dagster and dbt and loads the
 landing files; the contract's step hands it the suites and takes the outcomes back. It then
 renders Data Docs (about 1 s) while the run publishes, and the run waits for them at its end.
+A validation that left the process much larger than its import did (large marts: their
+strings stay in the allocator's arenas) is followed by a fresh process for Data Docs, so that
+it does not sit on that memory beside publication's.
 
 Runs launched without `contract_process()` (the Dagster UI, the schedule) check the suites and
 render Data Docs in their own process, as before.
@@ -33,6 +36,20 @@ if TYPE_CHECKING:
 
 _pool: ProcessPoolExecutor | None = None
 _rendering: list[Future] = []
+# Memory a validation may leave behind in the process before Data Docs move to a fresh one.
+# At 20k leads it leaves ~70 MB, at 1M ~290 MB (after a 1 GB peak); at 10M, which peaked at
+# 5.4 GB, what it kept would have added to publication's 6 GB.
+RECYCLE_AFTER_BYTES = 256 * 2**20
+_imported_bytes = 0  # in the contract process: its size once GX is imported
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory (0 where /proc is not)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
 
 
 def _exit_with(parent: int) -> None:
@@ -49,24 +66,38 @@ def _start() -> None:
         from orchestration.kpi_contract import import_great_expectations
 
         import_great_expectations()
+    global _imported_bytes
+    _imported_bytes = _resident_bytes()
     # Told to stop, the process exits without tearing down Great Expectations' objects, which
     # takes 1.5 s (atexit handlers run before the teardown).
     atexit.register(os._exit, 0)
+
+
+def _validate(home: Home, suites: list[Suite], run_name: str) -> tuple[list[Outcome], int]:
+    """kpi_contract.run_suites, and how much larger it left this process."""
+    from orchestration import kpi_contract
+
+    outcomes = kpi_contract.run_suites(home, suites, run_name)
+    return outcomes, _resident_bytes() - _imported_bytes
+
+
+def _new_pool() -> ProcessPoolExecutor:
+    # spawn, not fork: the run's process has threads (Dagster's, DuckDB's) by then.
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start)
+    pool.submit(int)  # starts the process now rather than when work comes
+    return pool
 
 
 @contextmanager
 def contract_process() -> Iterator[None]:
     """While open, run_suites() runs the suites in a process that has imported GX."""
     global _pool
-    # spawn, not fork: the run's process has threads (Dagster's, DuckDB's) by then.
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start)
-    pool.submit(int)  # starts the process now rather than at the contract's step
-    _pool = pool
+    _pool = _new_pool()
     try:
         yield
     finally:
-        _pool = None
+        pool, _pool = _pool, None
         for rendering in _rendering:
             if rendering.exception() is not None:
                 logging.getLogger(__name__).warning(
@@ -78,16 +109,22 @@ def contract_process() -> Iterator[None]:
 def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
     """orchestration.kpi_contract.run_suites, then render_data_docs: in the contract process
     when one is open (Data Docs then while the run goes on), else in this one."""
+    global _pool
     from orchestration import kpi_contract
 
     if _pool is not None:
         try:
-            outcomes = _pool.submit(kpi_contract.run_suites, home, suites, run_name).result()
+            outcomes, kept = _pool.submit(_validate, home, suites, run_name).result()
         except BrokenProcessPool:
             # The process could not start (multiprocessing re-imports the caller's __main__,
             # which fails when that is stdin): this process checks the suites itself.
             pass
         else:
+            if kept > RECYCLE_AFTER_BYTES:
+                # Its memory goes back to the system with it; the new one imports GX while
+                # publication runs (which takes longer than that at such sizes).
+                _pool.shutdown()
+                _pool = _new_pool()
             _rendering.append(_pool.submit(kpi_contract.render_data_docs, home, suites,
                                            run_name))
             return outcomes

@@ -354,6 +354,12 @@ def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
                                     result_format={"result_format": "COMPLETE"}, run_id=run_id)
             by_name = {r.expectation_config.meta["name"]: r for r in result.results}
             outcomes += [_outcome(e, by_name[e.name], frame) for e in group]
+    # GX keeps the context (and its data sources) for the process, and the source's engine
+    # keeps every batch it validated: the marts' frames would stay resident (at 10M leads,
+    # gigabytes, while the contract's process renders Data Docs beside publication).
+    batches = source.get_execution_engine().batch_manager
+    batches.reset_batch_cache()
+    batches.batch_data_cache.clear()
     return outcomes
 
 

@@ -14,6 +14,7 @@ A refresh blocked by the contract, which publishes nothing, is in tests/test_pub
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -24,7 +25,7 @@ import pytest
 
 from dbt_cli import dbt_build
 from homes import copy_home, suites_with_acceptance_blocking
-from orchestration import cli
+from orchestration import cli, contract_process
 from orchestration.contract import COMMITMENTS, load_contract, write_contract_tables
 from orchestration.home import CONTRACT_FILE, DBT_PROJECT_DIR, Home
 from orchestration.kpi_contract import SuiteError, load_suite, load_suites
@@ -218,3 +219,39 @@ def test_a_broken_funnel_blocks_and_the_history_keeps_every_run(runs, crafted_co
             run_id == session_run)
     assert isinstance(_rows(home, "select max(checked_at) from marts.contract_results")[0][0],
                       datetime)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_validation_that_kept_memory_leaves_data_docs_to_a_fresh_process(
+        tmp_path, monkeypatch, crafted_company):
+    home = copy_home(crafted_company[0], tmp_path / "home")
+    monkeypatch.setenv("ALIGNMENT_HOME", str(home.root))
+    suites = load_suites()
+
+    def worker() -> int:
+        return contract_process._pool.submit(os.getpid).result()
+
+    with contract_process.contract_process():
+        started = worker()
+        # a small company leaves far less behind than the threshold: the process stays
+        kept = contract_process.run_suites(home, suites, "recycle-small")
+        stayed = worker()
+        # every validation counted as large: Data Docs go to a new process
+        monkeypatch.setattr(contract_process, "RECYCLE_AFTER_BYTES", -1)
+        recycled = contract_process.run_suites(home, suites, "recycle-large")
+        fresh = worker()
+
+    assert stayed == started and fresh != started
+    assert [o.passed for o in recycled] == [o.passed for o in kept]
+    assert not _alive(started)
+    site = home.reports / "gx" / "uncommitted" / "data_docs" / "local_site"
+    # both runs' pages rendered (a page per suite and mart: 8), the second by the new process
+    for run_name in ("recycle-small", "recycle-large"):
+        assert len(list(site.glob(f"validations/*/*/{run_name}/*/*.html"))) == 8
