@@ -59,14 +59,35 @@ windowed as (
 
 ),
 
+-- the time-decay share needs only the touch's age, so its total joins the one window pass
+decayed as (
+
+    select
+        *,
+        {{ half_life_decay('days_before_conversion', half_life) }} as time_decay_share
+    from (
+        select
+            *,
+            cast({{ dbt.datediff('touched_at', 'converted_at', 'second') }} as {{ type_double() }}) / 86400 as days_before_conversion
+        from windowed
+    ) as aged
+
+),
+
+-- One window pass per conversion: every window here shares its partition, so the rows are
+-- sorted once (at 10M leads three passes over 30M rows were half the model's time). The
+-- touches at or before a moment come first in touch order, so how many there are is the
+-- position of the last of them.
 positioned as (
 
     select
         *,
         row_number() over (partition by conversion_id order by touched_at, touch_id) as touch_position,
         count(*) over (partition by conversion_id) as touches_in_window,
-        cast({{ dbt.datediff('touched_at', 'converted_at', 'second') }} as {{ type_double() }}) / 86400 as days_before_conversion
-    from windowed
+        count(case when touched_at <= lead_created_at then 1 end) over (partition by conversion_id) as touches_to_lead_created,
+        count(case when touched_at <= opportunity_moment_at then 1 end) over (partition by conversion_id) as touches_to_opportunity,
+        sum(time_decay_share) over (partition by conversion_id) as time_decay_total
+    from decayed
 
 ),
 
@@ -74,14 +95,8 @@ keyed as (
 
     select
         *,
-        coalesce(
-            max(case when touched_at <= lead_created_at then touch_position end) over (partition by conversion_id),
-            1
-        ) as lead_position,
-        coalesce(
-            max(case when touched_at <= opportunity_moment_at then touch_position end) over (partition by conversion_id),
-            1
-        ) as opportunity_position
+        case when touches_to_lead_created > 0 then touches_to_lead_created else 1 end as lead_position,
+        case when touches_to_opportunity > 0 then touches_to_opportunity else 1 end as opportunity_position
     from positioned
 
 ),
@@ -108,6 +123,9 @@ counted as (
 
 ),
 
+-- Each model's share of the touch, and the shares' total over the conversion, which for the
+-- position-based models follows from the key positions: every key share goes to one touch,
+-- and the spread share is spread only when some touch holds no key role.
 shares as (
 
     select
@@ -119,6 +137,11 @@ shares as (
                 then cast({{ 1 - u['first'] - u['last'] }} as {{ type_double() }}) / nullif(touches_in_window - 2, 0)
             else 0
         end as u_shaped_share,
+        cast(
+            {{ u['first'] }} + {{ u['last'] }}
+            + case when touches_in_window > 2 then {{ 1 - u['first'] - u['last'] }} else 0 end
+            as {{ type_double() }}
+        ) as u_shaped_total,
         case when touch_position = 1 then {{ w['first'] }} else 0 end
         + case when touch_position = lead_position then {{ w['lead_created'] }} else 0 end
         + case when touch_position = opportunity_position then {{ w['opportunity_created'] }} else 0 end
@@ -128,6 +151,15 @@ shares as (
                     / nullif(touches_in_window - w_key_touches, 0)
             else 0
         end as w_shaped_share,
+        cast(
+            {{ w['first'] }} + {{ w['lead_created'] }} + {{ w['opportunity_created'] }}
+            + case
+                when touches_in_window > w_key_touches
+                    then {{ 1 - w['first'] - w['lead_created'] - w['opportunity_created'] }}
+                else 0
+            end
+            as {{ type_double() }}
+        ) as w_shaped_total,
         case when touch_position = 1 then {{ f['first'] }} else 0 end
         + case when touch_position = lead_position then {{ f['lead_created'] }} else 0 end
         + case when touch_position = opportunity_position then {{ f['opportunity_created'] }} else 0 end
@@ -138,7 +170,15 @@ shares as (
                     / nullif(touches_in_window - full_key_touches, 0)
             else 0
         end as full_path_share,
-        {{ half_life_decay('days_before_conversion', half_life) }} as time_decay_share
+        cast(
+            {{ f['first'] }} + {{ f['lead_created'] }} + {{ f['opportunity_created'] }} + {{ f['won'] }}
+            + case
+                when touches_in_window > full_key_touches
+                    then {{ 1 - f['first'] - f['lead_created'] - f['opportunity_created'] - f['won'] }}
+                else 0
+            end
+            as {{ type_double() }}
+        ) as full_path_total
     from counted
 
 ),
@@ -168,7 +208,7 @@ weighted as (
         cast(case when touch_position = touches_in_window then 1 else 0 end as {{ type_double() }}) as weight_last_touch,
         {{ round_double('cast(1 as ' ~ type_double() ~ ') / touches_in_window', 12) }} as weight_linear,
         {%- for model in ['u_shaped', 'w_shaped', 'full_path', 'time_decay'] %}
-        {{ round_double(model ~ '_share / sum(' ~ model ~ '_share) over (partition by conversion_id)', 12) }}
+        {{ round_double(model ~ '_share / ' ~ model ~ '_total', 12) }}
             as weight_{{ model }}{{ "," if not loop.last }}
         {%- endfor %}
     from shares

@@ -228,7 +228,13 @@ real_stays as (
             when stays.exited_nurture_at = journeys.recycled_at then 'recycled'
             when stays.exited_nurture_at = journeys.disqualified_at then 'disqualified'
             else 'sales_touch'
-        end as exit_reason
+        end as exit_reason,
+        -- numbered here, on the narrow stays: a window over the measured rows sorted every
+        -- column of them (a quarter of the model's CPU at 10M leads)
+        row_number() over (
+            partition by stays.journey_id
+            order by stays.entered_nurture_at
+        ) as stay_number
     from stays
     inner join journeys
         on stays.journey_id = journeys.journey_id
@@ -299,11 +305,7 @@ measured as (
             / 86400
         ) as days_since_touch,
         current_version.nurture_window_days,
-        as_of.as_of_at,
-        row_number() over (
-            partition by real_stays.journey_id
-            order by real_stays.entered_nurture_at
-        ) as stay_number
+        as_of.as_of_at
     from real_stays
     inner join journeys
         on real_stays.journey_id = journeys.journey_id
