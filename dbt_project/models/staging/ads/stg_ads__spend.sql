@@ -1,16 +1,7 @@
 {#- One row per platform, day and campaign: a re-export of a day replaces it. -#}
-with source as (
+with latest as (
 
-    select * from {{ source('ads', 'spend') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['platform', 'date', 'campaign_id']) }} as version_rank
-    from source
+    {{ latest_versions(source('ads', 'spend'), ['platform', 'date', 'campaign_id']) }}
 
 ),
 
@@ -29,8 +20,7 @@ final as (
         {{- render_custom_columns(source('ads', 'spend')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

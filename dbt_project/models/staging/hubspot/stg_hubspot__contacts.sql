@@ -2,18 +2,9 @@
     and tests read it; a refresh re-ranks only the records a new load brought. -#}
 {{ config(materialized=incremental_fact(), unique_key='hubspot_contact_id') }}
 
-with source as (
+with latest as (
 
-    {{ versions_of_changed_records(source('hubspot', 'contacts')) }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id'], ['lastmodifieddate']) }} as version_rank
-    from source
+    {{ latest_versions(source('hubspot', 'contacts'), ['id'], ['lastmodifieddate']) }}
 
 ),
 
@@ -39,8 +30,7 @@ final as (
         {{- render_custom_columns(source('hubspot', 'contacts')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

@@ -1,15 +1,6 @@
-with source as (
+with latest as (
 
-    select * from {{ source('hubspot', 'email_campaigns') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    {{ latest_versions(source('hubspot', 'email_campaigns'), ['id']) }}
 
 ),
 
@@ -21,8 +12,7 @@ final as (
         {{- render_custom_columns(source('hubspot', 'email_campaigns')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

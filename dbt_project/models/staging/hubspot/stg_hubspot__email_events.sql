@@ -2,18 +2,9 @@
     and tests read it; a refresh re-ranks only the records a new load brought. -#}
 {{ config(materialized=incremental_fact(), unique_key='email_event_id') }}
 
-with source as (
+with latest as (
 
-    {{ versions_of_changed_records(source('hubspot', 'email_events')) }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    {{ latest_versions(source('hubspot', 'email_events'), ['id']) }}
 
 ),
 
@@ -28,8 +19,7 @@ final as (
         {{- render_custom_columns(source('hubspot', 'email_events')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

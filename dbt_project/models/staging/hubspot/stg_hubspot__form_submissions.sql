@@ -11,18 +11,9 @@
     "coalesce(trim(form_id), '')",
 ]) %}
 
-with source as (
+with latest as (
 
-    {{ versions_of_changed_records(source('hubspot', 'form_submissions'), key=submission_key) }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['contact_id', 'submitted_at', 'form_id']) }} as version_rank
-    from source
+    {{ latest_versions(source('hubspot', 'form_submissions'), ['contact_id', 'submitted_at', 'form_id'], key=submission_key) }}
 
 ),
 
@@ -38,8 +29,7 @@ final as (
         {{- render_custom_columns(source('hubspot', 'form_submissions')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

@@ -2,18 +2,9 @@
     and tests read it; a refresh re-ranks only the records a new load brought. -#}
 {{ config(materialized=incremental_fact(), unique_key='campaign_member_id') }}
 
-with source as (
+with latest as (
 
-    {{ versions_of_changed_records(source('salesforce', 'campaign_member')) }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
-    from source
+    {{ latest_versions(source('salesforce', 'campaign_member'), ['id'], ['last_modified_date', 'system_modstamp']) }}
 
 ),
 
@@ -31,8 +22,7 @@ final as (
         {{- render_custom_columns(source('salesforce', 'campaign_member')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

@@ -1,15 +1,6 @@
-with source as (
+with latest as (
 
-    select * from {{ source('salesforce', 'campaign') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
-    from source
+    {{ latest_versions(source('salesforce', 'campaign'), ['id'], ['last_modified_date', 'system_modstamp']) }}
 
 ),
 
@@ -27,8 +18,7 @@ final as (
         {{- render_custom_columns(source('salesforce', 'campaign')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

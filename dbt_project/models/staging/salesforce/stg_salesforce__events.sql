@@ -2,18 +2,9 @@
     and tests read it; a refresh re-ranks only the records a new load brought. -#}
 {{ config(materialized=incremental_fact(), unique_key='event_id') }}
 
-with source as (
+with latest as (
 
-    {{ versions_of_changed_records(source('salesforce', 'event')) }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
-    from source
+    {{ latest_versions(source('salesforce', 'event'), ['id'], ['last_modified_date', 'system_modstamp']) }}
 
 ),
 
@@ -31,8 +22,7 @@ final as (
         {{- render_custom_columns(source('salesforce', 'event')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

@@ -2,18 +2,9 @@
     and tests read it; a refresh re-ranks only the records a new load brought. -#}
 {{ config(materialized=incremental_fact(), unique_key='lead_history_id') }}
 
-with source as (
+with latest as (
 
-    {{ versions_of_changed_records(source('salesforce', 'lead_history')) }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
-    from source
+    {{ latest_versions(source('salesforce', 'lead_history'), ['id'], ['last_modified_date', 'system_modstamp']) }}
 
 ),
 
@@ -29,8 +20,7 @@ final as (
         {{- render_custom_columns(source('salesforce', 'lead_history')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

@@ -1,15 +1,6 @@
-with source as (
+with latest as (
 
-    select * from {{ source('salesforce', 'opportunity_contact_role') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
-    from source
+    {{ latest_versions(source('salesforce', 'opportunity_contact_role'), ['id'], ['last_modified_date', 'system_modstamp']) }}
 
 ),
 
@@ -24,8 +15,7 @@ final as (
         {{- render_custom_columns(source('salesforce', 'opportunity_contact_role')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

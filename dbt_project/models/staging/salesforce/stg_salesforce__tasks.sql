@@ -2,18 +2,9 @@
     and tests read it; a refresh re-ranks only the records a new load brought. -#}
 {{ config(materialized=incremental_fact(), unique_key='task_id') }}
 
-with source as (
+with latest as (
 
-    {{ versions_of_changed_records(source('salesforce', 'task')) }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id'], ['last_modified_date', 'system_modstamp']) }} as version_rank
-    from source
+    {{ latest_versions(source('salesforce', 'task'), ['id'], ['last_modified_date', 'system_modstamp']) }}
 
 ),
 
@@ -32,8 +23,7 @@ final as (
         {{- render_custom_columns(source('salesforce', 'task')) }}
         _load_id,
         _loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 
