@@ -6,6 +6,7 @@ Everything runs on real files in a temporary folder at a few thousand leads.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import hashlib
 import io
@@ -20,6 +21,7 @@ import pytest
 
 from orchestration.columns import normalize_column
 from orchestration.demo import DemoKnobs, contract, generate
+from orchestration.demo.day_split import _clearly_before, _is_later
 from orchestration.demo.people import (
     JUNIOR_TITLES,
     JUNIOR_TITLES_RU,
@@ -355,3 +357,20 @@ def test_knobs_are_validated():
         DemoKnobs(acceptance_rate=1.5)
     with pytest.raises(ValueError):
         DemoKnobs(sales_sourced_share=1.0)
+
+
+@pytest.mark.parametrize(("text", "is_later"), [
+    ("2026-01-04T23:59:59Z", False),          # before the cutoff's day less two: not parsed
+    ("2026-01-06T23:00:00-02:00", True),      # 01:00 UTC on the cutoff's day
+    ("2026-01-06T23:59:59+00:00", False),
+    ("2026-01-07 00:00:00", True),            # the cutoff itself
+    ("2026-W02-5", True),                     # ISO week date, 2026-01-09: parsed
+    ("20260108T000000", True),                # basic format: parsed
+    (" 2026-01-08", True),                    # a space ahead: parsed, as before
+    ("2026-01-0x", False),                    # no date: stays in the base
+    ("", False),
+    (None, False),
+])
+def test_the_day_split_dates_a_row_as_parsing_it_would(text, is_later):
+    cutoff = dt.datetime(2026, 1, 7)
+    assert _is_later(text, cutoff, _clearly_before(cutoff)) is is_later
