@@ -142,7 +142,10 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     restate = context.run.tags.get(RESTATE_TAG) == "true"
     variables = dbt_vars(restate=restate)
     # dbt's unit tests check the SQL, not the data: `make test` runs them, not every refresh.
-    args = ["build", "--vars", json.dumps(variables), "--exclude-resource-type", "unit_test"]
+    # No debug log file: dbt's output is already in logs/refresh.log, and writing every SQL
+    # statement's events from 4 threads cost ~1.5 s per build (12% of its run at 20k leads).
+    args = ["build", "--vars", json.dumps(variables), "--exclude-resource-type", "unit_test",
+            "--log-level-file", "none"]
     if restate:
         context.log.info("restating all history under the current lead definition")
     home = warehouse.paths
