@@ -121,6 +121,9 @@ def test_the_incremental_refresh_moved_and_retired_touches(warehouse):
                    if r["unique_id"] == "model.alignment.int_touches_unioned")
     assert not built["args"].get("full_refresh")
     assert "moved_identities" in touches["compiled_code"]  # built incrementally
+    # dbt's output went to logs/refresh.log, not to a debug log file of its own as well
+    assert built["args"]["log_level_file"] == "none"
+    assert not (home.dbt_target / "dbt.log").exists()
     # the address's e-mail touches (and the contact's forms) now touch the lead's journey
     assert one(home, """
         select count(*) filter (where touches.journey_id = 'sf_lead:' || leads.lead_id),
