@@ -37,7 +37,7 @@ def contract_check_job(checks: dg.AssetChecksDefinition) -> dg.UnresolvedAssetJo
 
 
 def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions:
-    checks = contract_checks(load_suites())
+    checks = contract_checks(load_suites(), reuse_in_job=refresh_job.name)
     return dg.Definitions(
         assets=[raw_objects, lead_definitions, alignment_dbt,
                 published_marts_asset(k for k in alignment_dbt.keys if k.path[0] == "marts"),

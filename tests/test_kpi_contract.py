@@ -10,6 +10,9 @@ judged by hand; a contract's tables are landed and what they judge rebuilt with
 3. the funnel tampered with so a cohort grows down the funnel: the data contract blocks.
 The history in marts.contract_results keeps these runs and the session refresh's own.
 A refresh blocked by the contract, which publishes nothing, is in tests/test_publish.py.
+
+On another copy, refreshes with nothing new take the outcomes on tables from the last
+validation of the same build and validate the source freshness view again.
 """
 
 from __future__ import annotations
@@ -17,18 +20,29 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
+from crafted_kpis import CUSTOM_FIELD_VARS
 from dbt_cli import dbt_build
 from homes import copy_home, suites_with_acceptance_blocking
 from orchestration import cli, contract_process
 from orchestration.contract import COMMITMENTS, load_contract, write_contract_tables
 from orchestration.home import CONTRACT_FILE, DBT_PROJECT_DIR, Home
-from orchestration.kpi_contract import SuiteError, load_suite, load_suites
+from orchestration.kpi_contract import (
+    Outcome,
+    SuiteError,
+    Validation,
+    load_suite,
+    load_suites,
+    reusable,
+)
 from orchestration.refresh import run_contract_check
 from orchestration.warehouse import connect
 
@@ -255,3 +269,95 @@ def test_a_validation_that_kept_memory_leaves_data_docs_to_a_fresh_process(
     # both runs' pages rendered (a page per suite and mart: 8), the second by the new process
     for run_name in ("recycle-small", "recycle-large"):
         assert len(list(site.glob(f"validations/*/*/{run_name}/*/*.html"))) == 8
+
+
+def test_an_earlier_outcome_holds_only_for_the_same_build_parameters_and_expectation():
+    expectations = [e for suite in load_suites() for e in suite.expectations]
+    tables = frozenset(e.mart for e in expectations) - {"source_freshness"}
+    parameters = {"definition_versions": ["v1"]}
+    earlier = Validation("build-1", parameters, {
+        e.key: (Outcome(e, True, 10, 0, ()), "run-1") for e in expectations})
+    reused, pending = reusable(expectations, earlier, "build-1", parameters, tables)
+    # the three freshness expectations read a view: validated again, the 36 others taken
+    assert [e.name for e in pending] == [
+        "sources_fresh__salesforce", "sources_fresh__hubspot", "sources_fresh__ads"]
+    assert len(reused) == 36 and {run for _, run in reused.values()} == {"run-1"}
+    # acceptance made blocking: another expectation under the same name, validated
+    changed = [replace(e, severity="error") if e.name == "acceptance_rate" else e
+               for e in expectations]
+    assert [e.key for e in reusable(changed, earlier, "build-1", parameters, tables)[1]] == [
+        "data_contract.sources_fresh__salesforce", "data_contract.sources_fresh__hubspot",
+        "data_contract.sources_fresh__ads", "marketing.acceptance_rate"]
+    # another build, other parameters, no build noted, nothing kept: everything validated
+    for build, params in (("build-2", parameters), ("build-1", {"definition_versions": []}),
+                          (None, parameters)):
+        assert reusable(expectations, earlier, build, params, tables)[1] == expectations
+    assert reusable(expectations, None, "build-1", parameters, tables)[1] == expectations
+
+
+def _alignment(home: Home, *args: str) -> subprocess.CompletedProcess:
+    """The CLI on a copy of the session's company, with the session's dbt vars (so a refresh
+    finds nothing to build) and the shipped contract and suites."""
+    env = {**os.environ, "ALIGNMENT_HOME": str(home.root),
+           "ALIGNMENT_DBT_VARS": yaml.safe_dump(CUSTOM_FIELD_VARS)}
+    for key in ("ALIGNMENT_CONTRACT", "ALIGNMENT_EXPECTATIONS"):
+        env.pop(key, None)
+    return subprocess.run([str(Path(sys.executable).parent / "alignment"), *args], env=env,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def nothing_new(tmp_path_factory, crafted_company):
+    home = copy_home(crafted_company[0], tmp_path_factory.mktemp("nothing_new") / "home")
+    with connect(home) as con:
+        # hubspot's files landed three days ago; the funnel changed behind dbt's back
+        con.execute("update raw.load_manifest set loaded_at = loaded_at - interval 3 day "
+                    "where object like 'hubspot/%'")
+        con.execute("update marts.fct_funnel_monthly set mqls = leads + 1 "
+                    "where cohort_month = date '2024-11-01' and sourced_by = 'marketing'")
+    seen = {"home": home, "refresh": _alignment(home, "refresh")}
+    seen["check"] = _alignment(home, "check")
+    seen["after_check"] = _alignment(home, "refresh")
+    seen["runs"] = _rows(home, "select run_id from marts.contract_results "
+                               "group by run_id order by min(checked_at)")
+    return seen
+
+
+def test_a_refresh_with_nothing_new_takes_the_builds_outcomes_and_checks_freshness(
+        nothing_new, crafted_company):
+    home, refresh = nothing_new["home"], nothing_new["refresh"]
+    session_run = crafted_company[1].run_id
+    assert refresh.returncode == 0, refresh.stderr[-3000:]
+    assert "dbt build: skip" in refresh.stderr
+    assert (f"KPI contract: 36 expectations on the tables of build {session_run} as its last "
+            "validation found them; 3 validated") in refresh.stderr
+    # the view was read again: hubspot is 3 days stale now, fresh at the session's refresh
+    assert "[warn] data_contract.sources_fresh__hubspot" in refresh.stdout
+    # the tables were not: the tampered funnel went unseen, every other result is the
+    # session's, recorded again under this run
+    (_, this_run, _, _) = [run for (run,) in nothing_new["runs"]]
+    assert "funnel_never_grows_down" not in refresh.stdout
+    results = """
+        select expectation, period, value, threshold, passed from marts.contract_results
+        where run_id = '{}' and mart <> 'source_freshness' order by all"""
+    taken = _rows(home, results.format(this_run))
+    assert len(taken) == 239 and taken == _rows(home, results.format(session_run))
+
+
+def test_alignment_check_reads_the_tables_and_the_next_refresh_takes_what_it_found(
+        nothing_new, crafted_company):
+    check, after = nothing_new["check"], nothing_new["after_check"]
+    # `alignment check` validates every expectation: the tampered cohort blocks
+    assert check.returncode == 1
+    assert "[error] data_contract.funnel_never_grows_down__leads_mqls" in check.stdout
+    # the refresh after it, with nothing new, takes the check's outcomes on the same build
+    assert after.returncode == 1
+    assert (f"KPI contract: 36 expectations on the tables of build {crafted_company[1].run_id}"
+            " as its last validation found them; 3 validated") in after.stderr
+    assert "[error] data_contract.funnel_never_grows_down__leads_mqls" in after.stderr
+    home = nothing_new["home"]
+    assert _rows(home, f"""
+        select period, value, passed from marts.contract_results
+        where run_id = '{nothing_new["runs"][-1][0]}'
+        and expectation = 'funnel_never_grows_down__leads_mqls' and not passed""") == [
+        (date(2024, 11, 1), 1.0, False)]

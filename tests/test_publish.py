@@ -146,8 +146,11 @@ def crashes(tmp_path_factory, crafted_company):
         held = f'{{"pid": {final.pid}, "purpose": "Dagster run'
         while not home.lock.read_text(encoding="utf-8").startswith(held):
             time.sleep(0.2)
+        # paused while it holds the lock, so the second meets it however fast the first is
+        final.send_signal(signal.SIGSTOP)
         seen["second"] = subprocess.run([ALIGNMENT, "refresh"], env=_environment(home),
                                         capture_output=True, text=True, timeout=120)
+        final.send_signal(signal.SIGCONT)
         out, err = final.communicate(timeout=900)
         seen["final"] = (final.returncode, out, err)
         stop.touch()

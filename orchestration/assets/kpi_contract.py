@@ -7,12 +7,29 @@ Each check's description names its suite and who signed it.
 Every check is declared blocking, so publication waits for the whole contract (and publishes
 this run's results with it); Dagster blocks downstream assets only on a failure of severity
 ERROR, which is what an `error` expectation reports. A `warn` one never blocks.
+
+In a refresh that built nothing (dbt skipped), the expectations on tables take the outcomes
+the last validation found on the same build's tables (kpi_contract.Validation); `alignment
+check` validates everything, since it is asked for after marts were rebuilt by hand.
 """
 
 import dagster as dg
 
+from orchestration.build_state import last_build
 from orchestration.contract_process import run_suites
-from orchestration.kpi_contract import Outcome, Suite, record_results
+from orchestration.kpi_contract import (
+    Outcome,
+    Suite,
+    Validation,
+    expectation_parameters,
+    last_validation,
+    mart_tables,
+    only,
+    record_results,
+    remember_validation,
+    reusable,
+)
+from orchestration.progress import NOTE
 from orchestration.resources import WarehouseResource
 
 SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
@@ -22,7 +39,7 @@ def mart_key(mart: str) -> dg.AssetKey:
     return dg.AssetKey(["marts", mart])
 
 
-def _check_result(outcome: Outcome, run_id: str) -> dg.AssetCheckResult:
+def _check_result(outcome: Outcome, run_id: str, checked_in: str) -> dg.AssetCheckResult:
     e = outcome.expectation
     failing = [p for p in outcome.periods if not p.passed]
     metadata = {
@@ -32,6 +49,8 @@ def _check_result(outcome: Outcome, run_id: str) -> dg.AssetCheckResult:
         "checked_rows": outcome.checked_rows,
         "failing_rows": outcome.failing_rows,
         "failing_periods": ", ".join(f"{p.period:%Y-%m}" for p in failing if p.period),
+        # this run, or the earlier one whose validation of the same build's tables it took
+        "validated_in_run": checked_in,
         "history": dg.MetadataValue.md(
             f"`select * from marts.contract_results where run_id = '{run_id}' "
             f"and expectation = '{e.name}'`"),
@@ -41,7 +60,8 @@ def _check_result(outcome: Outcome, run_id: str) -> dg.AssetCheckResult:
                                metadata=metadata)
 
 
-def contract_checks(suites: list[Suite]) -> dg.AssetChecksDefinition:
+def contract_checks(suites: list[Suite], reuse_in_job: str) -> dg.AssetChecksDefinition:
+    """The check of every suite; runs of job reuse_in_job take earlier outcomes that hold."""
     specs = [dg.AssetCheckSpec(name=e.name, asset=mart_key(e.mart),
                                description=f"{e.description} ({suite.name}, signed by "
                                            f"{suite.signed_by})", blocking=True)
@@ -52,9 +72,28 @@ def contract_checks(suites: list[Suite]) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(specs=specs, name="kpi_contract",
                           description=f"The KPI contract. {signed}")
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-        outcomes = run_suites(warehouse.paths, suites, context.run.run_id)
-        record_results(warehouse.paths, context.run.run_id, outcomes)
-        for outcome in outcomes:
-            yield _check_result(outcome, context.run.run_id)
+        home, run_id = warehouse.paths, context.run.run_id
+        expectations = [e for suite in suites for e in suite.expectations]
+        build = last_build(home)
+        build_run_id = build.run_id if build else None
+        tables = mart_tables(home)
+        parameters = expectation_parameters(home)
+        earlier = last_validation(home) if context.run.job_name == reuse_in_job else None
+        checked, pending = reusable(expectations, earlier, build_run_id, parameters, tables)
+        if checked:
+            context.log.info(f"{NOTE}KPI contract: {len(checked)} expectations on the "
+                             f"tables of build {build_run_id} as its last validation found "
+                             f"them; {len(pending)} validated")
+        if pending:
+            checked |= {o.expectation.key: (o, run_id)
+                        for o in run_suites(home, only(suites, pending), run_id)}
+        if build_run_id:
+            remember_validation(home, Validation(build_run_id, parameters, {
+                key: found for key, found in checked.items()
+                if found[0].expectation.mart in tables}))
+        outcomes = [checked[e.key] for e in expectations]
+        record_results(home, run_id, [outcome for outcome, _ in outcomes])
+        for outcome, checked_in in outcomes:
+            yield _check_result(outcome, run_id, checked_in)
 
     return _check
