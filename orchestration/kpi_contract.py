@@ -13,6 +13,8 @@ pandas (only the columns the suite needs) and validated there.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.metadata
 import os
 import pickle
 import sys
@@ -418,14 +420,23 @@ def record_results(home: Home, run_id: str, outcomes: list[Outcome]) -> int:
 class Validation:
     """What Great Expectations found on the marts' tables of one dbt build.
 
-    An outcome is a function of the expectation, the table it reads and the `$PARAMETER`s: a
-    refresh that builds nothing (dbt skipped) finds the tables of the same build and takes the
-    outcomes from here instead of reading them again (41 s at 10M leads). Views (the source
-    freshness, which ages by the hour) are always validated.
+    An outcome is a function of the expectation, the table it reads, the `$PARAMETER`s and
+    the code that validates: a refresh that builds nothing (dbt skipped) finds the tables of
+    the same build and takes the outcomes from here instead of reading them again (41 s at 10M
+    leads). Views (the source freshness, which ages by the hour) are always validated.
     """
     build_run_id: str
     parameters: dict
+    validator: str  # validator_version() of the code that found them
     checked: dict[str, tuple[Outcome, str]]  # Expectation.key -> (outcome, run that validated it)
+
+
+def validator_version() -> str:
+    """What decides an outcome besides its inputs: this module (how outcomes are read from
+    Great Expectations' results) and Great Expectations' version."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(importlib.metadata.version("great-expectations").encode())
+    return digest.hexdigest()
 
 
 def mart_tables(home: Home) -> frozenset[str]:
@@ -437,15 +448,17 @@ def mart_tables(home: Home) -> frozenset[str]:
 
 
 def reusable(expectations: list[Expectation], earlier: Validation | None,
-             build_run_id: str | None, parameters: dict, tables: frozenset[str]
+             current: Validation, tables: frozenset[str]
              ) -> tuple[dict[str, tuple[Outcome, str]], list[Expectation]]:
     """The earlier outcomes that still hold, and the expectations to validate.
 
-    An outcome holds when it was found on the tables of the same build with the same
-    parameters, for the same expectation (its kwargs, severity and report alike), on a table.
+    current: this run's build, parameters and validator (its outcomes not yet found). An
+    outcome holds when it was found on the tables of the same build with the same parameters
+    and validator, for the same expectation (its kwargs, severity and report alike), on a table.
     """
-    same_build = (earlier is not None and build_run_id is not None
-                  and earlier.build_run_id == build_run_id and earlier.parameters == parameters)
+    same_build = (earlier is not None and current.build_run_id
+                  and (earlier.build_run_id, earlier.parameters, earlier.validator)
+                  == (current.build_run_id, current.parameters, current.validator))
     reused, pending = {}, []
     for e in expectations:
         found = earlier.checked.get(e.key) if same_build else None

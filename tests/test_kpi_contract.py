@@ -275,9 +275,10 @@ def test_an_earlier_outcome_holds_only_for_the_same_build_parameters_and_expecta
     expectations = [e for suite in load_suites() for e in suite.expectations]
     tables = frozenset(e.mart for e in expectations) - {"source_freshness"}
     parameters = {"definition_versions": ["v1"]}
-    earlier = Validation("build-1", parameters, {
+    earlier = Validation("build-1", parameters, "code-1", {
         e.key: (Outcome(e, True, 10, 0, ()), "run-1") for e in expectations})
-    reused, pending = reusable(expectations, earlier, "build-1", parameters, tables)
+    current = replace(earlier, checked={})
+    reused, pending = reusable(expectations, earlier, current, tables)
     # the three freshness expectations read a view: validated again, the 36 others taken
     assert [e.name for e in pending] == [
         "sources_fresh__salesforce", "sources_fresh__hubspot", "sources_fresh__ads"]
@@ -285,14 +286,16 @@ def test_an_earlier_outcome_holds_only_for_the_same_build_parameters_and_expecta
     # acceptance made blocking: another expectation under the same name, validated
     changed = [replace(e, severity="error") if e.name == "acceptance_rate" else e
                for e in expectations]
-    assert [e.key for e in reusable(changed, earlier, "build-1", parameters, tables)[1]] == [
+    assert [e.key for e in reusable(changed, earlier, current, tables)[1]] == [
         "data_contract.sources_fresh__salesforce", "data_contract.sources_fresh__hubspot",
         "data_contract.sources_fresh__ads", "marketing.acceptance_rate"]
-    # another build, other parameters, no build noted, nothing kept: everything validated
-    for build, params in (("build-2", parameters), ("build-1", {"definition_versions": []}),
-                          (None, parameters)):
-        assert reusable(expectations, earlier, build, params, tables)[1] == expectations
-    assert reusable(expectations, None, "build-1", parameters, tables)[1] == expectations
+    # another build, other parameters, other code or GX, no build noted, nothing kept:
+    # everything validated
+    for other in (replace(current, build_run_id="build-2"), replace(current, build_run_id=""),
+                  replace(current, parameters={"definition_versions": []}),
+                  replace(current, validator="code-2")):
+        assert reusable(expectations, earlier, other, tables)[1] == expectations
+    assert reusable(expectations, None, current, tables)[1] == expectations
 
 
 def _alignment(home: Home, *args: str) -> subprocess.CompletedProcess:

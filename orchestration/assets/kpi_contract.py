@@ -13,6 +13,8 @@ the last validation found on the same build's tables (kpi_contract.Validation); 
 check` validates everything, since it is asked for after marts were rebuilt by hand.
 """
 
+from dataclasses import replace
+
 import dagster as dg
 
 from orchestration.build_state import last_build
@@ -28,6 +30,7 @@ from orchestration.kpi_contract import (
     record_results,
     remember_validation,
     reusable,
+    validator_version,
 )
 from orchestration.progress import NOTE
 from orchestration.resources import WarehouseResource
@@ -75,20 +78,20 @@ def contract_checks(suites: list[Suite], reuse_in_job: str) -> dg.AssetChecksDef
         home, run_id = warehouse.paths, context.run.run_id
         expectations = [e for suite in suites for e in suite.expectations]
         build = last_build(home)
-        build_run_id = build.run_id if build else None
+        current = Validation(build.run_id if build else "", expectation_parameters(home),
+                             validator_version(), {})
         tables = mart_tables(home)
-        parameters = expectation_parameters(home)
         earlier = last_validation(home) if context.run.job_name == reuse_in_job else None
-        checked, pending = reusable(expectations, earlier, build_run_id, parameters, tables)
+        checked, pending = reusable(expectations, earlier, current, tables)
         if checked:
             context.log.info(f"{NOTE}KPI contract: {len(checked)} expectations on the "
-                             f"tables of build {build_run_id} as its last validation found "
-                             f"them; {len(pending)} validated")
+                             f"tables of build {current.build_run_id} as its last validation "
+                             f"found them; {len(pending)} validated")
         if pending:
             checked |= {o.expectation.key: (o, run_id)
                         for o in run_suites(home, only(suites, pending), run_id)}
-        if build_run_id:
-            remember_validation(home, Validation(build_run_id, parameters, {
+        if current.build_run_id:
+            remember_validation(home, replace(current, checked={
                 key: found for key, found in checked.items()
                 if found[0].expectation.mart in tables}))
         outcomes = [checked[e.key] for e in expectations]
