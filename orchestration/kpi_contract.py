@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -483,14 +483,17 @@ def _validation_file(home: Home) -> Path:
 
 
 def last_validation(home: Home) -> Validation | None:
-    """The last validation kept, if it can be read (one written by another version cannot)."""
+    """The last validation kept, if it can be read: one written by another version of this
+    module may lack fields (and would hold for no validator_version() of this one)."""
     try:
         with _validation_file(home).open("rb") as handle:
             validation = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, AttributeError, EOFError, ImportError,
             TypeError, ValueError):
         return None
-    return validation if isinstance(validation, Validation) else None
+    complete = isinstance(validation, Validation) and all(
+        hasattr(validation, f.name) for f in fields(Validation))
+    return validation if complete else None
 
 
 def remember_validation(home: Home, validation: Validation) -> None:

@@ -18,6 +18,7 @@ validation of the same build and validate the source freshness view again.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -39,8 +40,10 @@ from orchestration.kpi_contract import (
     Outcome,
     SuiteError,
     Validation,
+    last_validation,
     load_suite,
     load_suites,
+    remember_validation,
     reusable,
 )
 from orchestration.refresh import run_contract_check
@@ -297,6 +300,21 @@ def test_an_earlier_outcome_holds_only_for_the_same_build_parameters_and_expecta
         assert reusable(expectations, earlier, other, tables)[1] == expectations
     assert reusable(expectations, None, current, tables)[1] == expectations
 
+
+def test_a_kept_validation_is_taken_only_if_it_reads_whole(tmp_path):
+    home = Home.resolve(tmp_path / "home")
+    assert last_validation(home) is None  # none kept yet
+    kept = Validation("build-1", {}, "code-1", {})
+    remember_validation(home, kept)
+    assert last_validation(home) == kept
+    # written by an older version of the module, without a field of this one
+    older = Validation("build-1", {}, "code-1", {})
+    object.__delattr__(older, "validator")
+    path = home.dbt_target / "alignment_last_validation.pickle"
+    path.write_bytes(pickle.dumps(older))
+    assert last_validation(home) is None
+    path.write_bytes(b"not a pickle")
+    assert last_validation(home) is None
 
 def _alignment(home: Home, *args: str) -> subprocess.CompletedProcess:
     """The CLI on a copy of the session's company, with the session's dbt vars (so a refresh
