@@ -1,5 +1,5 @@
 """The later days of the session's demo company (tests/conftest.py, demo_2k): held back from
-its first refresh, landed before its second, incremental one, with two crafted changes."""
+its first refresh, landed before its second, incremental one, with three crafted changes."""
 
 from __future__ import annotations
 
@@ -13,22 +13,24 @@ from orchestration.warehouse import connect
 # Days of the demo company held back from the first refresh and landed before the second.
 LATER_DAYS = 30
 # Added to those days: a new lead takes over the address of a HubSpot-only contact (whose
-# e-mail touches move to the lead's journey), and an opened e-mail is re-exported as bounced
-# (its touch goes).
+# e-mail touches move to the lead's journey), an opened e-mail is re-exported as bounced
+# (its touch goes), and a new Salesforce contact, a customer no lead was converted to, takes
+# the address of another HubSpot-only contact (whose journey ends: its touches go).
 TAKEOVER_LEAD = "00QTAKEOVER0000001"
+CUSTOMER_CONTACT = "003CUSTOMER0000001"
 
 
 def later_takeover_and_bounce(home: Home, later: Path) -> None:
-    """Write the two crafted changes into the held-back folder `later`."""
+    """Write the three crafted changes into the held-back folder `later`."""
     with connect(home, read_only=True) as con:
-        email, = con.execute("""
+        (email,), (customer_email,) = con.execute("""
             select contacts.email
             from intermediate.int_touches_unioned as touches
             inner join intermediate.int_hubspot_contacts_matched as contacts
                 on touches.journey_id = contacts.journey_id
             where touches.journey_id like 'hs_contact:%'
                 and touches.touch_source = 'hubspot_email'
-            group by 1 order by count(*) desc, 1 limit 1""").fetchone()
+            group by 1 order by count(*) desc, 1 limit 2""").fetchall()
         opened, = con.execute("""
             select email_event_id from staging.stg_hubspot__email_events
             where event_type = 'OPEN' order by 1 limit 1""").fetchone()
@@ -47,3 +49,11 @@ def later_takeover_and_bounce(home: Home, later: Path) -> None:
         event = next(e for e in map(json.loads, f) if e["id"] == opened)
     (later / "hubspot" / "email_events" / "email_events_bounced.jsonl").write_text(
         json.dumps({**event, "type": "BOUNCE"}) + "\n", encoding="utf-8")
+    with (home.landing / "salesforce" / "Contact" / "Contact_part0001.csv").open(newline="") as f:
+        contact = next(csv.DictReader(f))
+    contact.update(Id=CUSTOMER_CONTACT, Email=customer_email, CreatedDate=moment,
+                   LastModifiedDate=moment)
+    with (later / "salesforce" / "Contact" / "Contact_customer.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(contact))
+        writer.writeheader()
+        writer.writerow(contact)

@@ -2,8 +2,9 @@
 the generator's ground truth; its incremental build checked against a full rebuild.
 
 The company (tests/conftest.py, demo_2k) was refreshed without its last 30 days, then
-incrementally with them and two crafted changes: a lead that takes over a HubSpot-only
-contact's address, and an opened e-mail re-exported as bounced."""
+incrementally with them and three crafted changes: a lead that takes over a HubSpot-only
+contact's address, an opened e-mail re-exported as bounced, and a customer contact in
+Salesforce with another HubSpot-only contact's address (tests/demo_later.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from demo_later import TAKEOVER_LEAD
+from demo_later import CUSTOMER_CONTACT, TAKEOVER_LEAD
 from homes import copy_home
 from orchestration.cli import main
 from orchestration.demo.truth import TRUTH_FILE
@@ -55,7 +56,8 @@ def test_every_landed_row_is_loaded_or_quarantined(warehouse):
         manifest = {obj: (read, quarantined) for obj, read, quarantined in con.execute(
             "select object, sum(rows_read), sum(rows_quarantined) from raw.load_manifest "
             "where file not in ('salesforce/Lead/day2_Lead_takeover.csv', "
-            "'hubspot/email_events/day2_email_events_bounced.jsonl') "
+            "'hubspot/email_events/day2_email_events_bounced.jsonl', "
+            "'salesforce/Contact/day2_Contact_customer.csv') "
             "group by object").fetchall()}
         unreconciled = con.execute("select count(*) from raw.load_manifest "
                                    "where rows_read <> rows_loaded + rows_quarantined").fetchone()
@@ -92,9 +94,10 @@ def test_one_journey_per_lead_and_per_hubspot_only_contact(warehouse):
     journeys, leads, hubspot_only = one(home, """
         select count(*), count(lead_id), count(*) filter (where lead_id is null)
         from marts.fct_lead_funnel""")
-    # the crafted lead took over one HubSpot-only contact's journey
+    # the crafted lead took over one HubSpot-only contact's journey; the crafted customer
+    # contact ended another's
     assert (leads, hubspot_only) == (truth["leads"]["total"] + 1,
-                                     truth["hubspot_only_contacts"]["count"] - 1)
+                                     truth["hubspot_only_contacts"]["count"] - 2)
     assert journeys == leads + hubspot_only
 
 
@@ -137,6 +140,18 @@ def test_the_incremental_refresh_moved_and_retired_touches(warehouse):
         where touch_id in (select 'hubspot_email:' || email_event_id
                            from staging.stg_hubspot__email_events
                            where event_type = 'BOUNCE')""") == (0,)
+    # the HubSpot contact with the customer contact's address belongs to no journey now: its
+    # keys are gone from int_identity_journeys and the touches they found went
+    gone, = one(home, """
+        select hubspot_contact_id from intermediate.int_hubspot_contacts_matched
+        where contact_id = ?""", [CUSTOMER_CONTACT])
+    assert one(home, """
+        select count(*) filter (where journey_id is null), count(*)
+        from intermediate.int_identity_journeys
+        where identity_type = 'hubspot_contact' and identity_value = ?""", [gone]) == (1, 1)
+    assert one(home, """
+        select count(*) from intermediate.int_touches_unioned
+        where journey_id = 'hs_contact:' || ?""", [gone]) == (0,)
 
 
 def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
@@ -144,7 +159,7 @@ def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
     built = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
     manifest = json.loads((home.dbt_target / "manifest.json").read_text(encoding="utf-8"))
     ran = Counter(result["unique_id"].split(".")[0] for result in built["results"])
-    assert (ran["model"], ran["seed"]) == (65, 0)  # every model built, no seed loaded again
+    assert (ran["model"], ran["seed"]) == (66, 0)  # every model built, no seed loaded again
     tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
     on_seeds_only = [test for test in tests
                      if all(parent.startswith("seed.") for parent in test["depends_on"]["nodes"])]
@@ -155,7 +170,7 @@ def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
     # tests that read several models)
     several = [test for test in tests if not test.get("attached_node")
                and len(test["depends_on"]["nodes"]) > 1]
-    assert outcome.dbt_checks == len(tests) - len(several) == 145 - 11
+    assert outcome.dbt_checks == len(tests) - len(several) == 146 - 11
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
 
 

@@ -4,8 +4,9 @@
     Incremental (macros/incremental.sql). A touch changes when its source record comes in a
     newer load, when its campaign does, or when the key that finds its journey (identity_key:
     the HubSpot contact, the e-mail address, the lead or the contact) resolves to another
-    journey than before, e.g. a new lead takes over an address. An incremental build
-    recomputes those touches only; one that no longer qualifies is written as a retired row
+    journey than before, e.g. a new lead takes over an address (int_identity_journeys keeps
+    each key's journey and when it last changed). An incremental build recomputes those
+    touches only; one that no longer qualifies is written as a retired row
     (touched_at null) that replaces the old one and is then deleted. -#}
 {{ config(
     materialized=incremental_fact(),
@@ -14,18 +15,6 @@
 ) }}
 
 with
-
-journeys as (
-
-    select * from {{ ref('int_journeys_identified') }}
-
-),
-
-hubspot_contacts as (
-
-    select * from {{ ref('int_hubspot_contacts_matched') }}
-
-),
 
 campaigns as (
 
@@ -45,123 +34,24 @@ campaign_touch_map as (
 
 ),
 
--- an e-mail address belongs to one journey: that of the HubSpot contact with the address,
--- else that of the latest created lead with it
-email_addresses as (
+-- the journey each key finds now (int_identity_journeys)
+identities as (
 
-    select
-        email,
-        journey_id,
-        created_at,
-        1 as email_priority
-    from hubspot_contacts
-    where journey_id is not null and email is not null
-
-    union all
-
-    select
-        email,
-        journey_id,
-        created_at,
-        2 as email_priority
-    from journeys
-    where journey_type = 'salesforce_lead' and email is not null
-
-),
-
-email_journeys as (
-
-    select
-        email,
-        journey_id,
-        row_number() over (
-            partition by email
-            order by email_priority asc, created_at desc, journey_id asc
-        ) as journey_rank
-    from email_addresses
-
-),
-
--- a campaign member on a contact reaches the journey of the lead converted to that contact
-contact_journeys as (
-
-    select
-        contact_id,
-        journey_id,
-        row_number() over (
-            partition by contact_id
-            order by converted_date desc nulls last, created_at desc, journey_id desc
-        ) as journey_rank
-    from journeys
-    where contact_id is not null
+    select * from {{ ref('int_identity_journeys') }}
+    where journey_id is not null
 
 ),
 
 {%- if is_incremental() %}
 
--- the journey each key finds now, and the one it found for the touches already built
-identities as (
-
-    select
-        {{ dbt.concat(["'hubspot_contact:'", "hubspot_contact_id"]) }} as identity_key,
-        journey_id
-    from hubspot_contacts
-    where journey_id is not null
-
-    union all
-
-    select
-        {{ dbt.concat(["'email:'", "email"]) }} as identity_key,
-        journey_id
-    from email_journeys
-    where journey_rank = 1
-
-    union all
-
-    select
-        {{ dbt.concat(["'lead:'", "lead_id"]) }} as identity_key,
-        journey_id
-    from journeys
-    where lead_id is not null
-
-    union all
-
-    select
-        {{ dbt.concat(["'contact:'", "contact_id"]) }} as identity_key,
-        journey_id
-    from contact_journeys
-    where journey_rank = 1
-
-),
-
-identities_built as (
-
-    select distinct
-        identity_key,
-        journey_id
-    from {{ this }}
-
-),
-
--- keys whose journey is not the one their built touches have: moved, gone, or new (a key
--- that found no journey before may find one now, for records loaded long ago)
+-- keys whose journey changed after this model's newest load: moved, new or gone
 moved_identities as (
 
-    select identities.identity_key
-    from identities
-    left join identities_built
-        on identities.identity_key = identities_built.identity_key
-            and identities.journey_id = identities_built.journey_id
-    where identities_built.identity_key is null
-
-    union all
-
-    select identities_built.identity_key
-    from identities_built
-    left join identities
-        on identities_built.identity_key = identities.identity_key
-            and identities_built.journey_id = identities.journey_id
-    where identities.identity_key is null
+    select
+        identity_type,
+        identity_value
+    from {{ ref('int_identity_journeys') }}
+    where changed_after_load > {{ loaded_up_to() }}
 
 ),
 
@@ -172,8 +62,9 @@ form_submissions as (
     select * from {{ ref('stg_hubspot__form_submissions') }}
     {%- if is_incremental() %}
     where _load_id > {{ loaded_up_to() }}
-        or {{ dbt.concat(["'hubspot_contact:'", "hubspot_contact_id"]) }} in (
-            select moved_identities.identity_key from moved_identities
+        or hubspot_contact_id in (
+            select moved_identities.identity_value from moved_identities
+            where moved_identities.identity_type = 'hubspot_contact'
         )
     {%- endif %}
 
@@ -184,8 +75,9 @@ email_events as (
     select * from {{ ref('stg_hubspot__email_events') }}
     {%- if is_incremental() %}
     where _load_id > {{ loaded_up_to() }}
-        or {{ dbt.concat(["'email:'", "recipient_email"]) }} in (
-            select moved_identities.identity_key from moved_identities
+        or recipient_email in (
+            select moved_identities.identity_value from moved_identities
+            where moved_identities.identity_type = 'email'
         )
     {%- endif %}
 
@@ -200,9 +92,13 @@ campaign_members as (
             select campaigns.campaign_id from campaigns
             where campaigns._load_id > {{ loaded_up_to() }}
         )
-        or {{ dbt.concat(["'lead:'", "lead_id"]) }} in (select moved_identities.identity_key from moved_identities)
-        or {{ dbt.concat(["'contact:'", "contact_id"]) }} in (
-            select moved_identities.identity_key from moved_identities
+        or lead_id in (
+            select moved_identities.identity_value from moved_identities
+            where moved_identities.identity_type = 'lead'
+        )
+        or contact_id in (
+            select moved_identities.identity_value from moved_identities
+            where moved_identities.identity_type = 'contact'
         )
     {%- endif %}
 
@@ -212,19 +108,19 @@ form_touches as (
 
     select
         {{ dbt.concat(["'hubspot_form:'", "form_submissions.form_submission_id"]) }} as touch_id,
-        hubspot_contacts.journey_id,
+        contact_identities.journey_id,
         form_submissions.submitted_at as touched_at,
         coalesce(form_touch_map.touch_type, '{{ var("default_form_touch_type") }}') as touch_type,
         'hubspot_form' as touch_source,
         form_submissions.form_id as touch_detail,
-        {{ dbt.concat(["'hubspot_contact:'", "hubspot_contacts.hubspot_contact_id"]) }} as identity_key,
+        {{ dbt.concat(["'hubspot_contact:'", "form_submissions.hubspot_contact_id"]) }} as identity_key,
         form_submissions._load_id
     from form_submissions
-    inner join hubspot_contacts
-        on form_submissions.hubspot_contact_id = hubspot_contacts.hubspot_contact_id
+    inner join identities as contact_identities
+        on contact_identities.identity_type = 'hubspot_contact'
+            and form_submissions.hubspot_contact_id = contact_identities.identity_value
     left join form_touch_map
         on {{ picklist_key('form_submissions.form_id') }} = {{ picklist_key('form_touch_map.form_id') }}
-    where hubspot_contacts.journey_id is not null
 
 ),
 
@@ -232,17 +128,17 @@ email_touches as (
 
     select
         {{ dbt.concat(["'hubspot_email:'", "email_events.email_event_id"]) }} as touch_id,
-        email_journeys.journey_id,
+        email_identities.journey_id,
         email_events.occurred_at as touched_at,
         {{ email_event_touch_type('email_events.event_type') }} as touch_type,
         'hubspot_email' as touch_source,
         email_events.email_campaign_id as touch_detail,
-        {{ dbt.concat(["'email:'", "email_journeys.email"]) }} as identity_key,
+        {{ dbt.concat(["'email:'", "email_events.recipient_email"]) }} as identity_key,
         email_events._load_id
     from email_events
-    inner join email_journeys
-        on email_events.recipient_email = email_journeys.email
-            and email_journeys.journey_rank = 1
+    inner join identities as email_identities
+        on email_identities.identity_type = 'email'
+            and email_events.recipient_email = email_identities.identity_value
     where email_events.event_type in ({{ sql_values(email_event_touch_types()) }})
 
 ),
@@ -266,11 +162,12 @@ campaign_touches as (
         end as identity_key,
         campaign_members._load_id
     from campaign_members
-    left join journeys as lead_journeys
-        on campaign_members.lead_id = lead_journeys.lead_id
-    left join contact_journeys
-        on campaign_members.contact_id = contact_journeys.contact_id
-            and contact_journeys.journey_rank = 1
+    left join identities as lead_journeys
+        on lead_journeys.identity_type = 'lead'
+            and campaign_members.lead_id = lead_journeys.identity_value
+    left join identities as contact_journeys
+        on contact_journeys.identity_type = 'contact'
+            and campaign_members.contact_id = contact_journeys.identity_value
     left join campaigns
         on campaign_members.campaign_id = campaigns.campaign_id
     left join campaign_touch_map
