@@ -121,28 +121,17 @@ identities as (
 
 changed as (
 
-    -- moved or new (a key that found no journey before may find one now)
-    select identities.*
+    -- keys that moved, new ones (a key that found no journey before may find one now) and
+    -- gone ones (journey_id null: the key finds no journey any more)
+    select
+        coalesce(identities.identity_type, built.identity_type) as identity_type,
+        coalesce(identities.identity_value, built.identity_value) as identity_value,
+        identities.journey_id
     from identities
-    left join {{ this }} as built
+    full outer join {{ this }} as built
         on identities.identity_type = built.identity_type
             and identities.identity_value = built.identity_value
-            and identities.journey_id = built.journey_id
-    where built.identity_type is null
-
-    union all
-
-    -- gone: the key finds no journey any more
-    select
-        built.identity_type,
-        built.identity_value,
-        cast(null as {{ dbt.type_string() }}) as journey_id
-    from {{ this }} as built
-    left join identities
-        on built.identity_type = identities.identity_type
-            and built.identity_value = identities.identity_value
-    where identities.identity_type is null
-        and built.journey_id is not null
+    where identities.journey_id is distinct from built.journey_id
 
 ),
 
