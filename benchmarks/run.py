@@ -51,9 +51,10 @@ OUTPUTS = {False: (ROOT / "benchmarks" / "results.json",
 FUNNEL_MODELS = ("stg_salesforce__leads", "stg_hubspot__contacts", "stg_hubspot__form_submissions",
                  "stg_hubspot__email_events", "stg_salesforce__campaign_members",
                  "stg_salesforce__lead_history", "int_hubspot_contacts_matched",
-                 "int_journeys_identified", "int_touches_unioned", "int_touches_scored",
-                 "int_job_titles_classified", "int_journeys_fit_evaluated", "int_journeys_scored",
-                 "int_lead_stages_dated", "fct_lead_funnel", "fct_funnel_monthly")
+                 "int_journeys_identified", "int_identity_journeys", "int_touches_unioned",
+                 "int_touches_scored", "int_job_titles_classified", "int_journeys_fit_evaluated",
+                 "int_journeys_scored", "int_lead_stages_dated", "fct_lead_funnel",
+                 "fct_funnel_monthly")
 
 FLOOR_SCRIPT = """
 import duckdb, pathlib, sys, time
