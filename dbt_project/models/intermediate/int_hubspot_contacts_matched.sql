@@ -6,20 +6,20 @@
     that no lead was converted to belongs to no journey (a customer contact, not a lead). -#}
 with
 
-hubspot_contacts as (
+hubspot_contacts as {{ not_materialized() }} (
 
     select * from {{ ref('stg_hubspot__contacts') }}
 
 ),
 
-leads as (
+leads as {{ not_materialized() }} (
 
     select * from {{ ref('stg_salesforce__leads') }}
     where not is_deleted
 
 ),
 
-contacts as (
+contacts as {{ not_materialized() }} (
 
     select * from {{ ref('stg_salesforce__contacts') }}
 

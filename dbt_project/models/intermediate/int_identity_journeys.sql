@@ -18,13 +18,13 @@
 
 with
 
-journeys as (
+journeys as {{ not_materialized() }} (
 
     select * from {{ ref('int_journeys_identified') }}
 
 ),
 
-hubspot_contacts as (
+hubspot_contacts as {{ not_materialized() }} (
 
     select * from {{ ref('int_hubspot_contacts_matched') }}
 

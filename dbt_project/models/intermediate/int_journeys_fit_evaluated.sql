@@ -31,7 +31,7 @@ versions as (
 
 ),
 
-fit_values as (
+fit_values as {{ not_materialized() }} (
 
     select
         definition_version,

@@ -10,7 +10,7 @@ leads as (
 
 ),
 
-hubspot_contacts as (
+hubspot_contacts as {{ not_materialized() }} (
 
     select * from {{ ref('int_hubspot_contacts_matched') }}
 

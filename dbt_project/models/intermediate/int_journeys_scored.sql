@@ -12,7 +12,7 @@ touches as (
 
 ),
 
-scored_touches as (
+scored_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_touches_scored') }}
 

@@ -24,20 +24,20 @@ lead_history as (
 
 ),
 
-lead_status_map as (
+lead_status_map as {{ not_materialized() }} (
 
     select * from {{ ref('lead_status_map') }}
 
 ),
 
-versions as (
+versions as {{ not_materialized() }} (
 
     select * from {{ ref('int_lead_definitions_in_force') }}
 
 ),
 
 -- Lead Status values (trimmed, lower case) that mean accepted, per version
-accepted_statuses as (
+accepted_statuses as {{ not_materialized() }} (
 
     select distinct
         definition_version,

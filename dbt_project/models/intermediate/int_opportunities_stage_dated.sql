@@ -16,7 +16,7 @@ opportunity_history as (
 
 ),
 
-opportunity_stage_map as (
+opportunity_stage_map as {{ not_materialized() }} (
 
     select * from {{ ref('opportunity_stage_map') }}
 

@@ -32,7 +32,7 @@ versions as (
 ),
 
 -- touch types of which a sales-ready window needs at least one, per version
-intent_types as (
+intent_types as {{ not_materialized() }} (
 
     select distinct
         definition_version,

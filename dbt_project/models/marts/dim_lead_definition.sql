@@ -33,7 +33,7 @@ reasons as (
 
 ),
 
-funnel as (
+funnel as {{ not_materialized() }} (
 
     select * from {{ ref('fct_lead_funnel') }}
 

@@ -20,13 +20,13 @@ hubspot_contacts as (
 
 ),
 
-lifecycle_stage_map as (
+lifecycle_stage_map as {{ not_materialized() }} (
 
     select * from {{ ref('lifecycle_stage_map') }}
 
 ),
 
-versions as (
+versions as {{ not_materialized() }} (
 
     select * from {{ ref('int_lead_definitions_in_force') }}
 

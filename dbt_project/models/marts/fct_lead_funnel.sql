@@ -47,7 +47,7 @@ leads as (
 
 ),
 
-versions as (
+versions as {{ not_materialized() }} (
 
     select * from {{ ref('int_lead_definitions_in_force') }}
 

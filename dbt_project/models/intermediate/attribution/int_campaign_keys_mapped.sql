@@ -22,7 +22,7 @@ ad_spend as (
 
 ),
 
-salesforce_campaigns as (
+salesforce_campaigns as {{ not_materialized() }} (
 
     select * from {{ ref('stg_salesforce__campaigns') }}
 
@@ -50,7 +50,7 @@ campaign_map as (
 
 ),
 
-channel_map as (
+channel_map as {{ not_materialized() }} (
 
     select * from {{ ref('campaign_channel_map') }}
 

@@ -11,7 +11,7 @@
 
 with
 
-touches as (
+touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_touches_unioned') }}
 

@@ -7,7 +7,7 @@
 
 with
 
-funnel as (
+funnel as {{ not_materialized() }} (
 
     select * from {{ ref('fct_lead_funnel') }}
 

@@ -7,7 +7,7 @@
 
 with
 
-journeys as (
+journeys as {{ not_materialized() }} (
 
     select * from {{ ref('int_journeys_identified') }}
     where journey_type = 'salesforce_lead'

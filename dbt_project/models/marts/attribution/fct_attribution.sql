@@ -20,7 +20,7 @@
 
 with
 
-conversions as (
+conversions as {{ not_materialized() }} (
 
     select * from {{ ref('int_conversions_listed') }}
 

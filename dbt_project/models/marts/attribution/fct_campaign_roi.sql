@@ -14,7 +14,7 @@ attribution as (
 
 ),
 
-touches as (
+touches as {{ not_materialized() }} (
 
     select * from {{ ref('fct_touchpoints') }}
 

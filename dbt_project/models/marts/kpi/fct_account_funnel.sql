@@ -12,7 +12,7 @@ accounts as (
 
 ),
 
-funnel as (
+funnel as {{ not_materialized() }} (
 
     select * from {{ ref('fct_lead_funnel') }}
 

@@ -17,7 +17,7 @@
 
 with
 
-scorecard as (
+scorecard as {{ not_materialized() }} (
 
     select * from {{ ref('kpi_alignment_monthly') }}
 
@@ -29,7 +29,7 @@ nurture as (
 
 ),
 
-thresholds as (
+thresholds as {{ not_materialized() }} (
 
     select * from {{ ref('alignment_symptom_thresholds') }}
 

@@ -6,7 +6,7 @@
 
 with
 
-opportunities as (
+opportunities as {{ not_materialized() }} (
 
     select * from {{ ref('fct_opportunities') }}
 

@@ -24,7 +24,7 @@ campaigns as (
 
 ),
 
-touches as (
+touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_touches_unioned') }}
 

@@ -17,7 +17,7 @@ sales_touches as (
 
 ),
 
-versions as (
+versions as {{ not_materialized() }} (
 
     select * from {{ ref('int_lead_definitions_in_force') }}
 

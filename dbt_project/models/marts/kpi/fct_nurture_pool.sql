@@ -29,19 +29,19 @@ marketing_touches as (
 
 ),
 
-sales_touches as (
+sales_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_sales_touches_unioned') }}
 
 ),
 
-versions as (
+versions as {{ not_materialized() }} (
 
     select * from {{ ref('int_lead_definitions_in_force') }}
 
 ),
 
-as_of as (
+as_of as {{ not_materialized() }} (
 
     select * from {{ ref('int_kpi_as_of') }}
 

@@ -6,13 +6,13 @@
 
 with
 
-stays as (
+stays as {{ not_materialized() }} (
 
     select * from {{ ref('fct_nurture_pool') }}
 
 ),
 
-months as (
+months as {{ not_materialized() }} (
 
     select * from {{ ref('int_kpi_months') }}
 

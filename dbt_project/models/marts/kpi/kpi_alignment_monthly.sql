@@ -22,13 +22,13 @@ funnel_monthly as (
 
 ),
 
-funnel as (
+funnel as {{ not_materialized() }} (
 
     select * from {{ ref('fct_lead_funnel') }}
 
 ),
 
-handoffs as (
+handoffs as {{ not_materialized() }} (
 
     select * from {{ ref('fct_lead_handoff') }}
     where sourced_by = 'marketing'

@@ -5,7 +5,7 @@
     (this model, its tests, metric handoff_rejection_rate, an expectation, a report tile). -#}
 with
 
-handoffs as (
+handoffs as {{ not_materialized() }} (
 
     select * from {{ ref('fct_lead_handoff') }}
     where sourced_by = 'marketing'
