@@ -7,11 +7,7 @@
     journey than before, e.g. a new lead takes over an address (int_identity_journeys keeps
     each key's journey and when it last changed). An incremental build recomputes those
     touches only; one that no longer qualifies is written as a retired row
-    (touched_at null) that replaces the old one and is then deleted.
-
-    Each join reads int_identity_journeys itself, not through one CTE: DuckDB materializes a
-    CTE read four times whole (3.4M keys at 1M leads), where each join needs one kind of key
-    and, in an incremental build, a few of them. -#}
+    (touched_at null) that replaces the old one and is then deleted. -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='touch_id',
@@ -35,6 +31,14 @@ form_touch_map as (
 campaign_touch_map as (
 
     select * from {{ ref('campaign_touch_map') }}
+
+),
+
+-- the journey each key finds now (int_identity_journeys)
+identities as (
+
+    select * from {{ ref('int_identity_journeys') }}
+    where journey_id is not null
 
 ),
 
@@ -112,10 +116,9 @@ form_touches as (
         {{ dbt.concat(["'hubspot_contact:'", "form_submissions.hubspot_contact_id"]) }} as identity_key,
         form_submissions._load_id
     from form_submissions
-    inner join {{ ref('int_identity_journeys') }} as contact_identities
+    inner join identities as contact_identities
         on contact_identities.identity_type = 'hubspot_contact'
             and form_submissions.hubspot_contact_id = contact_identities.identity_value
-            and contact_identities.journey_id is not null
     left join form_touch_map
         on {{ picklist_key('form_submissions.form_id') }} = {{ picklist_key('form_touch_map.form_id') }}
 
@@ -133,10 +136,9 @@ email_touches as (
         {{ dbt.concat(["'email:'", "email_events.recipient_email"]) }} as identity_key,
         email_events._load_id
     from email_events
-    inner join {{ ref('int_identity_journeys') }} as email_identities
+    inner join identities as email_identities
         on email_identities.identity_type = 'email'
             and email_events.recipient_email = email_identities.identity_value
-            and email_identities.journey_id is not null
     where email_events.event_type in ({{ sql_values(email_event_touch_types()) }})
 
 ),
@@ -160,14 +162,12 @@ campaign_touches as (
         end as identity_key,
         campaign_members._load_id
     from campaign_members
-    left join {{ ref('int_identity_journeys') }} as lead_journeys
+    left join identities as lead_journeys
         on lead_journeys.identity_type = 'lead'
             and campaign_members.lead_id = lead_journeys.identity_value
-            and lead_journeys.journey_id is not null
-    left join {{ ref('int_identity_journeys') }} as contact_journeys
+    left join identities as contact_journeys
         on contact_journeys.identity_type = 'contact'
             and campaign_members.contact_id = contact_journeys.identity_value
-            and contact_journeys.journey_id is not null
     left join campaigns
         on campaign_members.campaign_id = campaigns.campaign_id
     left join campaign_touch_map
