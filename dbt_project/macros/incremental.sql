@@ -20,9 +20,12 @@
     {{ return('table') }}
 {%- endmacro %}
 
-{#- The newest load an incremental fact has seen: its largest _load_id (-1 when empty). -#}
-{% macro loaded_up_to() -%}
-    (select coalesce(max(_load_id), -1) from {{ this }})
+{#- The newest load an incremental fact has seen: its largest _load_id (-1 when empty), or
+    the largest value of column, for a fact whose newest loads may make none of its rows (it
+    then keeps the newest load of each build in a column: int_touches_unioned's
+    _seen_up_to). -#}
+{% macro loaded_up_to(column='_load_id') -%}
+    (select coalesce(max({{ column }}), -1) from {{ this }})
 {%- endmacro %}
 
 {#- The raw rows a staging model reads: all of them in a full build; in an incremental one,
