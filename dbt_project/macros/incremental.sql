@@ -42,3 +42,11 @@
     )
     {%- endif %}
 {%- endmacro %}
+
+{#- The newest load in raw (0 before any), as a one-row relation: what the incremental
+    models that compare builds (int_identity_journeys, int_touches_unioned) mark the rows they
+    write with. -#}
+{% macro newest_load() -%}
+    select coalesce(max(load_id), 0) as load_id
+    from {{ source('landing', 'load_manifest') }}
+{%- endmacro %}

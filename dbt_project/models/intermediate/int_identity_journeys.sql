@@ -147,8 +147,7 @@ changed as (
 
 newest_load as (
 
-    select coalesce(max(load_id), 0) as load_id
-    from {{ source('landing', 'load_manifest') }}
+    {{ newest_load() }}
 
 ),
 

@@ -244,8 +244,7 @@ touch_rows as (
 
 newest_load as (
 
-    select coalesce(max(load_id), 0) as load_id
-    from {{ source('landing', 'load_manifest') }}
+    {{ newest_load() }}
 
 ),
 
