@@ -111,6 +111,12 @@ def _rebuild_under_candidate(home: Home, scratch: Path,
     scratch.unlink(missing_ok=True)
     with duckdb.connect(str(scratch)) as con:
         write_contract_tables(con, versions)
+        # The scoring models mark their rows with the newest load (dbt_project/macros/
+        # incremental.sql: newest_load), which they read from the landing source.
+        con.execute(f"attach '{home.warehouse}' as warehouse (read_only)")
+        con.execute("create schema raw")
+        con.execute("create table raw.load_manifest as "
+                    "select * from warehouse.raw.load_manifest")
     os.environ["ALIGNMENT_WHATIF_PATH"] = str(scratch)
     home.export()
     # Judge the candidate the way the warehouse was judged: versions in effect, or restated.

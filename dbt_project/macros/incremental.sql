@@ -50,3 +50,14 @@
     select coalesce(max(load_id), 0) as load_id
     from {{ source('landing', 'load_manifest') }}
 {%- endmacro %}
+
+{#- Per-journey incremental models (int_touches_scored, int_journeys_scored): the journeys to
+    compute again, those whose digest of inputs (int_journeys_digested) changed after the
+    model's newest load. A model declares `-- depends_on: ref('int_journeys_digested')`, deletes
+    their rows in a pre-hook (a journey may have none now) and writes them again by journey_id
+    (delete+insert: the set read after the pre-hook may be larger, when the rows it deleted
+    held the newest load, and journeys already right are then written again as they were). -#}
+{% macro journeys_to_rebuild() -%}
+    select journey_id from {{ ref('int_journeys_digested') }}
+    where changed_after_load > {{ loaded_up_to('_seen_up_to') }}
+{%- endmacro %}

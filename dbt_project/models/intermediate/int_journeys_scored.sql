@@ -3,18 +3,35 @@
     the version in force) and the first touch at which it was sales-ready (SRL: the window
     also reached the version's srl_min_score and held an intent touch when the version asks
     for one), each with the version that judged it. Ties at one instant go to the lowest
-    touch_id. -#}
+    touch_id.
+
+    Incremental by journey, as int_touches_scored is (macros/incremental.sql:
+    journeys_to_rebuild): the journeys whose touches or fit changed. _seen_up_to: the newest
+    load in raw when the row was written. -#}
+-- depends_on: {{ ref('int_journeys_digested') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='journey_id',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where journey_id in ({{ journeys_to_rebuild() }}){% endif %}",
+) }}
+
 with
 
 touches as (
 
     select * from {{ ref('int_touches_unioned') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ journeys_to_rebuild() }})
+    {%- endif %}
 
 ),
 
 scored_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_touches_scored') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ journeys_to_rebuild() }})
+    {%- endif %}
 
 ),
 
@@ -27,6 +44,12 @@ touch_summary as (
         max(touched_at) as last_touch_at
     from touches
     group by journey_id
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -76,8 +99,10 @@ final as (
         ranked_sales_ready.definition_version as srl_definition_version,
         ranked_sales_ready.touch_id as srl_touch_id,
         ranked_sales_ready.touch_type as srl_touch_type,
-        ranked_sales_ready.window_points as srl_score
+        ranked_sales_ready.window_points as srl_score,
+        newest_load.load_id as _seen_up_to
     from touch_summary
+    cross join newest_load
     left join ranked_qualifying
         on touch_summary.journey_id = ranked_qualifying.journey_id
             and ranked_qualifying.qualifying_rank = 1

@@ -16,12 +16,27 @@
     window-start marker per judged touch are ordered in time, running sums (points, intent
     touches) are taken once, and a window's sum is the running sum at the touch minus the
     running sum at its marker (markers sort before touches at the same instant, so the window
-    start is inclusive). Portable SQL: one cumulative window, any window length per version. -#}
+    start is inclusive). Portable SQL: one cumulative window, any window length per version.
+
+    Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
+    follow from its touches and its fit alone (the definitions are every journey's), so a
+    build computes again the journeys whose digest of those changed (int_journeys_digested).
+    _seen_up_to: the newest load in raw when the row was written. -#}
+-- depends_on: {{ ref('int_journeys_digested') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='journey_id',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where journey_id in ({{ journeys_to_rebuild() }}){% endif %}",
+) }}
+
 with
 
 touches as (
 
     select * from {{ ref('int_touches_unioned') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ journeys_to_rebuild() }})
+    {%- endif %}
 
 ),
 
@@ -74,6 +89,9 @@ points as (
 fit as (
 
     select * from {{ ref('int_journeys_fit_evaluated') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ journeys_to_rebuild() }})
+    {%- endif %}
 
 ),
 
@@ -215,6 +233,12 @@ window_points as (
 
 ),
 
+newest_load as (
+
+    {{ newest_load() }}
+
+),
+
 final as (
 
     select
@@ -235,10 +259,12 @@ final as (
         window_points.window_points >= candidate_touches.mql_threshold
         and window_points.window_points >= candidate_touches.srl_min_score
         and (not candidate_touches.requires_intent or window_points.window_intent_touches > 0)
-            as is_sales_ready
+            as is_sales_ready,
+        newest_load.load_id as _seen_up_to
     from candidate_touches
     inner join window_points
         on candidate_touches.touch_id = window_points.touch_id
+    cross join newest_load
     where candidate_touches.is_judged
 
 )
