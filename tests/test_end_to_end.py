@@ -161,7 +161,7 @@ def test_the_incremental_refresh_moved_and_retired_touches(warehouse):
     assert 0 < written < kept / 10
 
 
-def test_the_incremental_build_scored_again_the_journeys_whose_touches_changed(warehouse):
+def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(warehouse):
     home, _, _ = warehouse
     newest, = one(home, "select max(load_id) from raw.load_manifest")
     contact, = one(home, """
@@ -171,15 +171,15 @@ def test_the_incremental_build_scored_again_the_journeys_whose_touches_changed(w
     # the journey whose touches went is marked gone; the takeover lead's changed: its three
     # e-mail touches of the address and the HubSpot contact's form
     assert one(home, """
-        select touches, changed_after_load from intermediate.int_journeys_digested
+        select touches, changed_after_load from intermediate.int_scoring_inputs_digested
         where journey_id = ?""", [gone]) == (None, newest)
     assert one(home, """
-        select touches, changed_after_load from intermediate.int_journeys_digested
+        select touches, changed_after_load from intermediate.int_scoring_inputs_digested
         where journey_id = 'sf_lead:' || ?""", [TAKEOVER_LEAD]) == (4, newest)
     changed, journeys = one(home, """
         select count(*) filter (where changed_after_load = ? and touches is not null),
                count(*) filter (where touches is not null)
-        from intermediate.int_journeys_digested""", [newest])
+        from intermediate.int_scoring_inputs_digested""", [newest])
     assert 0 < changed < journeys / 10
     # the scored journeys written by this build are exactly the changed ones; the gone one
     # has no rows left
@@ -189,8 +189,26 @@ def test_the_incremental_build_scored_again_the_journeys_whose_touches_changed(w
     assert one(home, """
         select count(*) from intermediate.int_touches_scored
         where journey_id = ? or (_seen_up_to = ? and journey_id not in (
-            select journey_id from intermediate.int_journeys_digested
+            select journey_id from intermediate.int_scoring_inputs_digested
             where changed_after_load = ?))""", [gone, newest, newest]) == (0,)
+    # attribution likewise: the takeover lead's creation (unattributed: no touch in its
+    # window) and the ended journey's creation, which went with it
+    assert one(home, """
+        select conversions, changed_after_load from intermediate.int_attribution_inputs_digested
+        where journey_id = 'sf_lead:' || ?""", [TAKEOVER_LEAD]) == (1, newest)
+    assert one(home, """
+        select conversions, changed_after_load from intermediate.int_attribution_inputs_digested
+        where journey_id = ?""", [gone]) == (None, newest)
+    changed, journeys = one(home, """
+        select count(*) filter (where changed_after_load = ? and conversions is not null),
+               count(*) filter (where conversions is not null)
+        from intermediate.int_attribution_inputs_digested""", [newest])
+    assert 0 < changed < journeys / 10
+    assert one(home, """
+        select count(distinct journey_id) filter (where _seen_up_to = ?),
+               count(*) filter (where journey_id = ?),
+               count(*) filter (where journey_id = 'sf_lead:' || ? and not is_attributed)
+        from marts.fct_attribution""", [newest, gone, TAKEOVER_LEAD]) == (changed, 0, 1)
 
 
 def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
@@ -198,7 +216,7 @@ def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
     built = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
     manifest = json.loads((home.dbt_target / "manifest.json").read_text(encoding="utf-8"))
     ran = Counter(result["unique_id"].split(".")[0] for result in built["results"])
-    assert (ran["model"], ran["seed"]) == (67, 0)  # every model built, no seed loaded again
+    assert (ran["model"], ran["seed"]) == (68, 0)  # every model built, no seed loaded again
     tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
     on_seeds_only = [test for test in tests
                      if all(parent.startswith("seed.") for parent in test["depends_on"]["nodes"])]
@@ -209,7 +227,7 @@ def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
     # tests that read several models)
     several = [test for test in tests if not test.get("attached_node")
                and len(test["depends_on"]["nodes"]) > 1]
-    assert outcome.dbt_checks == len(tests) - len(several) == 147 - 11
+    assert outcome.dbt_checks == len(tests) - len(several) == 148 - 11
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
 
 

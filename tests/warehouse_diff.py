@@ -10,16 +10,19 @@ BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "semantic")
 RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
 # What records how incremental builds got to a table rather than what it holds: compared
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
-# the load after which each key last changed, and a gone key until the next build, as
-# int_journeys_digested does for journeys; int_touches_unioned and the per-journey models the
-# newest load when each row was written.
+# the load after which each key last changed, and a gone key until the next build, as the
+# journey digests do for journeys; int_touches_unioned and the per-journey models the newest
+# load when each row was written.
 BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                         "journey_id is not null"),
-                 "intermediate.int_journeys_digested": ("changed_after_load",
-                                                        "touches is not null"),
+                 "intermediate.int_scoring_inputs_digested": ("changed_after_load",
+                                                              "touches is not null"),
+                 "intermediate.int_attribution_inputs_digested": ("changed_after_load",
+                                                                  "conversions is not null"),
                  "intermediate.int_touches_unioned": ("_seen_up_to", "true"),
                  "intermediate.int_touches_scored": ("_seen_up_to", "true"),
-                 "intermediate.int_journeys_scored": ("_seen_up_to", "true")}
+                 "intermediate.int_journeys_scored": ("_seen_up_to", "true"),
+                 "marts.fct_attribution": ("_seen_up_to", "true")}
 
 
 def _significant(column: str) -> str:

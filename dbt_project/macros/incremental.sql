@@ -51,13 +51,23 @@
     from {{ source('landing', 'load_manifest') }}
 {%- endmacro %}
 
-{#- Per-journey incremental models (int_touches_scored, int_journeys_scored): the journeys to
-    compute again, those whose digest of inputs (int_journeys_digested) changed after the
-    model's newest load. A model declares `-- depends_on: ref('int_journeys_digested')`, deletes
-    their rows in a pre-hook (a journey may have none now) and writes them again by journey_id
-    (delete+insert: the set read after the pre-hook may be larger, when the rows it deleted
-    held the newest load, and journeys already right are then written again as they were). -#}
-{% macro journeys_to_rebuild() -%}
-    select journey_id from {{ ref('int_journeys_digested') }}
+{#- Per-journey incremental models (int_touches_scored, int_journeys_scored, fct_attribution):
+    the journeys to compute again, those whose digest of inputs (digests: the journey digest
+    model the model reads, macros/digest.sql) changed after the model's newest load
+    (_seen_up_to). A model declares `-- depends_on: ref(digests)`, deletes their rows in a
+    pre-hook (a journey may have none now) and writes them again by journey_id (delete+insert:
+    the set read after the pre-hook may be larger, when the rows it deleted held the newest
+    load, and journeys already right are then written again as they were). -#}
+{% macro journeys_to_rebuild(digests) -%}
+    select journey_id from {{ ref(digests) }}
     where changed_after_load > {{ loaded_up_to('_seen_up_to') }}
+{%- endmacro %}
+
+{#- The pre-hook of a per-journey incremental model: its rows of the journeys to compute again
+    (and of also_where, rows the model computes again in every build) deleted. -#}
+{% macro rebuilt_journeys_deleted(digests, also_where=none) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where journey_id in ({{ journeys_to_rebuild(digests) }})
+    {%- if also_where %} or {{ also_where }}{% endif %}
+    {%- endif -%}
 {%- endmacro %}

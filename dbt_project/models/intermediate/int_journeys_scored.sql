@@ -8,11 +8,11 @@
     Incremental by journey, as int_touches_scored is (macros/incremental.sql:
     journeys_to_rebuild): the journeys whose touches or fit changed. _seen_up_to: the newest
     load in raw when the row was written. -#}
--- depends_on: {{ ref('int_journeys_digested') }}
+-- depends_on: {{ ref('int_scoring_inputs_digested') }}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where journey_id in ({{ journeys_to_rebuild() }}){% endif %}",
+    pre_hook="{{ rebuilt_journeys_deleted('int_scoring_inputs_digested') }}",
 ) }}
 
 with
@@ -21,7 +21,7 @@ touches as (
 
     select * from {{ ref('int_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild() }})
+    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
     {%- endif %}
 
 ),
@@ -30,7 +30,7 @@ scored_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_touches_scored') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild() }})
+    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
     {%- endif %}
 
 ),

@@ -20,13 +20,14 @@
 
     Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
     follow from its touches and its fit alone (the definitions are every journey's), so a
-    build computes again the journeys whose digest of those changed (int_journeys_digested).
+    build computes again the journeys whose digest of those changed
+    (int_scoring_inputs_digested).
     _seen_up_to: the newest load in raw when the row was written. -#}
--- depends_on: {{ ref('int_journeys_digested') }}
+-- depends_on: {{ ref('int_scoring_inputs_digested') }}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where journey_id in ({{ journeys_to_rebuild() }}){% endif %}",
+    pre_hook="{{ rebuilt_journeys_deleted('int_scoring_inputs_digested') }}",
 ) }}
 
 with
@@ -35,7 +36,7 @@ touches as (
 
     select * from {{ ref('int_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild() }})
+    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
     {%- endif %}
 
 ),
@@ -90,7 +91,7 @@ fit as (
 
     select * from {{ ref('int_journeys_fit_evaluated') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild() }})
+    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
     {%- endif %}
 
 ),

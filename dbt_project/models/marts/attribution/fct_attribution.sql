@@ -10,7 +10,19 @@
     divided by their sum per conversion, so the weights of every conversion and model sum to
     1 (to 12 decimals). A conversion with no touch in its window is one row with campaign
     `unattributed` and every weight 1. Window functions per conversion only: no touch is
-    joined to another touch. -#}
+    joined to another touch.
+
+    Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
+    follow from its conversions and touches alone, so a build computes again the journeys
+    whose digest of those changed (int_attribution_inputs_digested), and the conversions
+    without a journey (no touch: one unattributed row each). _seen_up_to: the newest load in
+    raw when the row was written. -#}
+-- depends_on: {{ ref('int_attribution_inputs_digested') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='journey_id',
+    pre_hook="{{ rebuilt_journeys_deleted('int_attribution_inputs_digested', also_where='journey_id is null') }}",
+) }}
 
 {%- set config = attribution_config() %}
 {%- set u = config['u_shaped'] %}
@@ -23,12 +35,19 @@ with
 conversions as {{ not_materialized() }} (
 
     select * from {{ ref('int_conversions_listed') }}
+    {%- if is_incremental() %}
+    where journey_id is null
+        or journey_id in ({{ journeys_to_rebuild('int_attribution_inputs_digested') }})
+    {%- endif %}
 
 ),
 
 touches as (
 
     select * from {{ ref('fct_touchpoints') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ journeys_to_rebuild('int_attribution_inputs_digested') }})
+    {%- endif %}
 
 ),
 
@@ -252,11 +271,23 @@ unattributed as (
 
 ),
 
+newest_load as (
+
+    {{ newest_load() }}
+
+),
+
 final as (
 
-    select * from weighted
-    union all
-    select * from unattributed
+    select
+        attributed.*,
+        newest_load.load_id as _seen_up_to
+    from (
+        select * from weighted
+        union all
+        select * from unattributed
+    ) as attributed
+    cross join newest_load
 
 )
 
