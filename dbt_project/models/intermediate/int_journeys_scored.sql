@@ -6,8 +6,9 @@
     touch_id.
 
     Incremental by journey, as int_touches_scored is (macros/incremental.sql:
-    journeys_to_rebuild): the journeys whose touches or fit changed. _seen_up_to: the newest
-    load in raw when the row was written. -#}
+    journeys_to_rebuild): the journeys whose touches or fit changed
+    (int_scoring_inputs_digested, whose list holds the columns read here). _seen_up_to: the
+    newest load in raw when the row was written. -#}
 -- depends_on: {{ ref('int_scoring_inputs_digested') }}
 {{ config(
     materialized=incremental_fact(),

@@ -6,7 +6,8 @@
     Incremental (macros/digest.sql: journey_digests), so that int_touches_scored and
     int_journeys_scored compute again only the journeys whose inputs changed, whatever
     changed them: a new touch, a touch that moved to another journey or went, a new fit.
-    Reading every touch and fit row to digest them costs a fraction of scoring them. -#}
+    Reading every touch and fit row to digest them costs a fraction of scoring them. The
+    columns are those the two models read: one they start to read must join the list. -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',

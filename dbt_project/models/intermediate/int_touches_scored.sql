@@ -21,7 +21,8 @@
     Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
     follow from its touches and its fit alone (the definitions are every journey's), so a
     build computes again the journeys whose digest of those changed
-    (int_scoring_inputs_digested).
+    (int_scoring_inputs_digested): a column of int_touches_unioned or
+    int_journeys_fit_evaluated that this model starts to read must join that digest's list.
     _seen_up_to: the newest load in raw when the row was written. -#}
 -- depends_on: {{ ref('int_scoring_inputs_digested') }}
 {{ config(

@@ -8,7 +8,8 @@
     only the journeys whose conversions or touches changed, whatever changed them: a new
     milestone, an opportunity's amount, a touch that moved, a campaign's new name or
     channel. Conversions without a journey (opportunities no lead was converted into) are
-    computed again by every build. -#}
+    computed again by every build. The columns are those fct_attribution reads: one it
+    starts to read must join the list. -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',

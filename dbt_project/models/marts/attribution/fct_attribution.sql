@@ -14,8 +14,10 @@
 
     Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
     follow from its conversions and touches alone, so a build computes again the journeys
-    whose digest of those changed (int_attribution_inputs_digested), and the conversions
-    without a journey (no touch: one unattributed row each). _seen_up_to: the newest load in
+    whose digest of those changed (int_attribution_inputs_digested: a column of
+    int_conversions_listed or fct_touchpoints that this model starts to read must join that
+    digest's list), and the conversions without a journey (no touch: one unattributed row
+    each). _seen_up_to: the newest load in
     raw when the row was written. -#}
 -- depends_on: {{ ref('int_attribution_inputs_digested') }}
 {{ config(
