@@ -161,26 +161,35 @@ def test_the_incremental_refresh_moved_and_retired_touches(warehouse):
     assert 0 < written < kept / 10
 
 
+def _digest(home: Home, digests: str, count_column: str, journey_id: str) -> tuple:
+    """A journey's row count and mark in a journey digest model (dbt_project/macros/digest.sql)."""
+    return one(home, f"select {count_column}, changed_after_load from intermediate.{digests} "
+                     "where journey_id = ?", [journey_id])
+
+
+def _changed_journeys(home: Home, digests: str, count_column: str, newest: int) -> int:
+    """How many journeys with rows the digest model marked changed by the newest load: some,
+    and under a tenth of them."""
+    changed, journeys = one(home, f"""
+        select count(*) filter (where changed_after_load = ? and {count_column} is not null),
+               count(*) filter (where {count_column} is not null)
+        from intermediate.{digests}""", [newest])
+    assert 0 < changed < journeys / 10
+    return changed
+
+
 def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(warehouse):
     home, _, _ = warehouse
     newest, = one(home, "select max(load_id) from raw.load_manifest")
     contact, = one(home, """
         select hubspot_contact_id from intermediate.int_hubspot_contacts_matched
         where contact_id = ?""", [CUSTOMER_CONTACT])
-    gone = f"hs_contact:{contact}"
-    # the journey whose touches went is marked gone; the takeover lead's changed: its three
-    # e-mail touches of the address and the HubSpot contact's form
-    assert one(home, """
-        select touches, changed_after_load from intermediate.int_scoring_inputs_digested
-        where journey_id = ?""", [gone]) == (None, newest)
-    assert one(home, """
-        select touches, changed_after_load from intermediate.int_scoring_inputs_digested
-        where journey_id = 'sf_lead:' || ?""", [TAKEOVER_LEAD]) == (4, newest)
-    changed, journeys = one(home, """
-        select count(*) filter (where changed_after_load = ? and touches is not null),
-               count(*) filter (where touches is not null)
-        from intermediate.int_scoring_inputs_digested""", [newest])
-    assert 0 < changed < journeys / 10
+    gone, takeover = f"hs_contact:{contact}", f"sf_lead:{TAKEOVER_LEAD}"
+    # scoring: the journey whose touches went is marked gone; the takeover lead's changed:
+    # its three e-mail touches of the address and the HubSpot contact's form
+    assert _digest(home, "int_scoring_inputs_digested", "touches", gone) == (None, newest)
+    assert _digest(home, "int_scoring_inputs_digested", "touches", takeover) == (4, newest)
+    changed = _changed_journeys(home, "int_scoring_inputs_digested", "touches", newest)
     # the scored journeys written by this build are exactly the changed ones; the gone one
     # has no rows left
     assert one(home, """
@@ -193,22 +202,15 @@ def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(
             where changed_after_load = ?))""", [gone, newest, newest]) == (0,)
     # attribution likewise: the takeover lead's creation (unattributed: no touch in its
     # window) and the ended journey's creation, which went with it
-    assert one(home, """
-        select conversions, changed_after_load from intermediate.int_attribution_inputs_digested
-        where journey_id = 'sf_lead:' || ?""", [TAKEOVER_LEAD]) == (1, newest)
-    assert one(home, """
-        select conversions, changed_after_load from intermediate.int_attribution_inputs_digested
-        where journey_id = ?""", [gone]) == (None, newest)
-    changed, journeys = one(home, """
-        select count(*) filter (where changed_after_load = ? and conversions is not null),
-               count(*) filter (where conversions is not null)
-        from intermediate.int_attribution_inputs_digested""", [newest])
-    assert 0 < changed < journeys / 10
+    assert _digest(home, "int_attribution_inputs_digested", "conversions", takeover) \
+        == (1, newest)
+    assert _digest(home, "int_attribution_inputs_digested", "conversions", gone) == (None, newest)
+    changed = _changed_journeys(home, "int_attribution_inputs_digested", "conversions", newest)
     assert one(home, """
         select count(distinct journey_id) filter (where _seen_up_to = ?),
                count(*) filter (where journey_id = ?),
-               count(*) filter (where journey_id = 'sf_lead:' || ? and not is_attributed)
-        from marts.fct_attribution""", [newest, gone, TAKEOVER_LEAD]) == (changed, 0, 1)
+               count(*) filter (where journey_id = ? and not is_attributed)
+        from marts.fct_attribution""", [newest, gone, takeover]) == (changed, 0, 1)
 
 
 def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
