@@ -9,6 +9,7 @@ Salesforce with another HubSpot-only contact's address (tests/demo_later.py)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 
@@ -18,7 +19,7 @@ from demo_later import CUSTOMER_CONTACT, TAKEOVER_LEAD
 from homes import copy_home
 from orchestration.cli import main
 from orchestration.demo.truth import TRUTH_FILE
-from orchestration.home import Home
+from orchestration.home import DBT_PROJECT_DIR, Home
 from orchestration.landing import OBJECTS
 from orchestration.warehouse import connect
 from warehouse_diff import table_differences
@@ -211,6 +212,41 @@ def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(
                count(*) filter (where journey_id = ?),
                count(*) filter (where journey_id = ? and not is_attributed)
         from marts.fct_attribution""", [newest, gone, takeover]) == (changed, 0, 1)
+
+
+# The journey digest models and the per-journey models that rebuild the journeys they mark.
+DIGESTED_FOR = {"int_scoring_inputs_digested": ("int_touches_scored", "int_journeys_scored"),
+                "int_attribution_inputs_digested": ("fct_attribution",)}
+# Columns that record how the rows were built, not what a model computes from them.
+BUILD_COLUMNS = {"journey_id", "_seen_up_to", "_load_id"}
+
+
+def _model_sql(name: str) -> str:
+    """A model's SQL without its comments (they name columns the model does not read)."""
+    text = next(DBT_PROJECT_DIR.joinpath("models").rglob(f"{name}.sql")).read_text()
+    return re.sub(r"--[^\n]*", "", re.sub(r"\{#.*?#\}", "", text, flags=re.S))
+
+
+def test_each_journey_digest_lists_every_column_its_models_read(warehouse):
+    # A column a per-journey model reads that its digest leaves out would let a change to it
+    # go unseen by incremental builds. Read: a column of the input whose name the model's SQL
+    # uses (by name, so a name the model takes from another input counts too).
+    home, _, _ = warehouse
+    for digests, models in DIGESTED_FOR.items():
+        inputs = {relation: set(re.findall(r"'(\w+)'", columns)) for relation, columns in
+                  re.findall(r"'relation': ref\('(\w+)'\),\s*'columns': \[([^\]]*)\]",
+                             _model_sql(digests))}
+        assert len(inputs) == 2
+        for model in models:
+            used = set(re.findall(r"\w+", _model_sql(model)))
+            for relation, listed in inputs.items():
+                with connect(home, read_only=True) as con:
+                    columns = {row[0] for row in con.execute(
+                        "select column_name from information_schema.columns "
+                        "where table_name = ?", [relation]).fetchall()}
+                assert listed <= columns, (digests, relation, listed - columns)
+                assert (columns & used) - BUILD_COLUMNS <= listed, \
+                    (model, relation, (columns & used) - BUILD_COLUMNS - listed)
 
 
 def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):

@@ -8,8 +8,9 @@
     only the journeys whose conversions or touches changed, whatever changed them: a new
     milestone, an opportunity's amount, a touch that moved, a campaign's new name or
     channel. Conversions without a journey (opportunities no lead was converted into) are
-    computed again by every build. The columns are those fct_attribution reads: one it
-    starts to read must join the list. -#}
+    computed again by every build. The columns are those fct_attribution reads (by name:
+    a touch's account_id too, which it takes from the conversion): one it starts to read
+    must join the list (tests/test_end_to_end.py checks). -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
@@ -23,5 +24,5 @@
                  'window_start_at']},
     {'name': 'touches', 'relation': ref('fct_touchpoints'),
      'columns': ['touch_id', 'touched_at', 'touch_kind', 'campaign_key', 'campaign_name',
-                 'channel']},
+                 'channel', 'account_id']},
 ]) }}
