@@ -212,13 +212,24 @@ def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(
                count(*) filter (where journey_id = ?),
                count(*) filter (where journey_id = ? and not is_attributed)
         from marts.fct_attribution""", [newest, gone, takeover]) == (changed, 0, 1)
+    # nurture likewise: the takeover lead's stays (its new touches) and the ended journey's
+    assert _digest(home, "int_nurture_inputs_digested", "funnel", takeover) == (1, newest)
+    assert _digest(home, "int_nurture_inputs_digested", "funnel", gone) == (None, newest)
+    changed = _changed_journeys(home, "int_nurture_inputs_digested", "funnel", newest)
+    assert one(home, """
+        select count(distinct journey_id) filter (where _seen_up_to = ?),
+               count(*) filter (where journey_id = ?)
+        from intermediate.int_nurture_stays""", [newest, gone]) == (changed, 0)
 
 
 # The journey digest models and the per-journey models that rebuild the journeys they mark.
 DIGESTED_FOR = {"int_scoring_inputs_digested": ("int_touches_scored", "int_journeys_scored"),
-                "int_attribution_inputs_digested": ("fct_attribution",)}
+                "int_attribution_inputs_digested": ("fct_attribution",),
+                "int_nurture_inputs_digested": ("int_nurture_stays",)}
 # Columns that record how the rows were built, not what a model computes from them.
 BUILD_COLUMNS = {"journey_id", "_seen_up_to", "_load_id"}
+# In a digest model's compiled SQL, each input: the columns it hashes and the relation.
+DIGESTED_INPUT = re.compile(r"sum\(hash\(([^)]*)\)\) as \w+_digest\s+from \"\w+\"\.\"\w+\"\.\"(\w+)\"")
 
 
 def _model_sql(name: str) -> str:
@@ -230,13 +241,14 @@ def _model_sql(name: str) -> str:
 def test_each_journey_digest_lists_every_column_its_models_read(warehouse):
     # A column a per-journey model reads that its digest leaves out would let a change to it
     # go unseen by incremental builds. Read: a column of the input whose name the model's SQL
-    # uses (by name, so a name the model takes from another input counts too).
+    # uses (by name, so a name the model takes from another input counts too). The digest's
+    # columns as compiled (a list may name one through a macro: funnel_handoff_column()).
     home, _, _ = warehouse
     for digests, models in DIGESTED_FOR.items():
-        inputs = {relation: set(re.findall(r"'(\w+)'", columns)) for relation, columns in
-                  re.findall(r"'relation': ref\('(\w+)'\),\s*'columns': \[([^\]]*)\]",
-                             _model_sql(digests))}
-        assert len(inputs) == 2
+        compiled = next(home.dbt_target.joinpath("compiled").rglob(f"{digests}.sql")).read_text()
+        inputs = {relation: {c.strip() for c in columns.split(",")}
+                  for columns, relation in DIGESTED_INPUT.findall(compiled)}
+        assert len(inputs) == _model_sql(digests).count("'relation'") >= 2, digests
         for model in models:
             used = set(re.findall(r"\w+", _model_sql(model)))
             for relation, listed in inputs.items():
@@ -254,7 +266,7 @@ def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
     built = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
     manifest = json.loads((home.dbt_target / "manifest.json").read_text(encoding="utf-8"))
     ran = Counter(result["unique_id"].split(".")[0] for result in built["results"])
-    assert (ran["model"], ran["seed"]) == (68, 0)  # every model built, no seed loaded again
+    assert (ran["model"], ran["seed"]) == (70, 0)  # every model built, no seed loaded again
     tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
     on_seeds_only = [test for test in tests
                      if all(parent.startswith("seed.") for parent in test["depends_on"]["nodes"])]
@@ -265,7 +277,7 @@ def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
     # tests that read several models)
     several = [test for test in tests if not test.get("attached_node")
                and len(test["depends_on"]["nodes"]) > 1]
-    assert outcome.dbt_checks == len(tests) - len(several) == 148 - 11
+    assert outcome.dbt_checks == len(tests) - len(several) == 149 - 11
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
 
 

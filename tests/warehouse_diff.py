@@ -19,9 +19,12 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                               "touches is not null"),
                  "intermediate.int_attribution_inputs_digested": ("changed_after_load",
                                                                   "conversions is not null"),
+                 "intermediate.int_nurture_inputs_digested": ("changed_after_load",
+                                                              "funnel is not null"),
                  "intermediate.int_touches_unioned": ("_seen_up_to", "true"),
                  "intermediate.int_touches_scored": ("_seen_up_to", "true"),
                  "intermediate.int_journeys_scored": ("_seen_up_to", "true"),
+                 "intermediate.int_nurture_stays": ("_seen_up_to", "true"),
                  "marts.fct_attribution": ("_seen_up_to", "true")}
 
 

@@ -51,10 +51,10 @@
     from {{ source('landing', 'load_manifest') }}
 {%- endmacro %}
 
-{#- Per-journey incremental models (int_touches_scored, int_journeys_scored, fct_attribution):
-    the journeys to compute again, those whose digest of inputs (digests: the journey digest
-    model the model reads, macros/digest.sql) changed after the model's newest load
-    (_seen_up_to). A model declares `-- depends_on: ref(digests)`, deletes their rows in a
+{#- Per-journey incremental models (int_touches_scored, int_journeys_scored, fct_attribution,
+    int_nurture_stays): the journeys to compute again, those whose digest of inputs (digests:
+    the journey digest model the model reads, macros/digest.sql) changed after the model's
+    newest load (_seen_up_to). A model declares `-- depends_on: ref(digests)`, deletes their rows in a
     pre-hook (a journey may have none now) and writes them again by journey_id (delete+insert:
     the set read after the pre-hook may be larger, when the rows it deleted held the newest
     load, and journeys already right are then written again as they were). -#}
