@@ -212,18 +212,33 @@ def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(
                count(*) filter (where journey_id = ?),
                count(*) filter (where journey_id = ? and not is_attributed)
         from marts.fct_attribution""", [newest, gone, takeover]) == (changed, 0, 1)
-    # nurture likewise: the takeover lead's stays (its new touches) and the ended journey's
-    assert _digest(home, "int_nurture_inputs_digested", "funnel", takeover) == (1, newest)
+    # nurture: the journeys either of its digests marked (its funnel row or sales touches;
+    # its marketing touches, in the scoring digest) are the ones written, the ended one gone
     assert _digest(home, "int_nurture_inputs_digested", "funnel", gone) == (None, newest)
-    changed = _changed_journeys(home, "int_nurture_inputs_digested", "funnel", newest)
-    assert one(home, """
+    _changed_journeys(home, "int_nurture_inputs_digested", "funnel", newest)
+    written, marked, journeys = one(home, """
+        with marked as (
+            select journey_id from intermediate.int_nurture_inputs_digested
+            where changed_after_load = ?
+            union
+            select journey_id from intermediate.int_scoring_inputs_digested
+            where changed_after_load = ?
+        )
         select count(distinct journey_id) filter (where _seen_up_to = ?),
-               count(*) filter (where journey_id = ?)
-        from intermediate.int_nurture_stays""", [newest, gone]) == (changed, 0)
+               count(distinct journey_id) filter (where journey_id in (from marked)),
+               count(distinct journey_id)
+        from intermediate.int_nurture_stays""", [newest, newest, newest])
+    assert 0 < written == marked < journeys / 10
+    gone_rows, takeover_written = one(home, """
+        select count(*) filter (where journey_id = ?),
+               count(*) filter (where journey_id = ? and _seen_up_to = ?)
+        from intermediate.int_nurture_stays""", [gone, takeover, newest])
+    assert gone_rows == 0 and takeover_written > 0
 
 
 # The journey digest models and the per-journey models that rebuild the journeys they mark.
-DIGESTED_FOR = {"int_scoring_inputs_digested": ("int_touches_scored", "int_journeys_scored"),
+DIGESTED_FOR = {"int_scoring_inputs_digested": ("int_touches_scored", "int_journeys_scored",
+                                                "int_nurture_stays"),
                 "int_attribution_inputs_digested": ("fct_attribution",),
                 "int_nurture_inputs_digested": ("int_nurture_stays",)}
 # Columns that record how the rows were built, not what a model computes from them.

@@ -52,15 +52,22 @@
 {%- endmacro %}
 
 {#- Per-journey incremental models (int_touches_scored, int_journeys_scored, fct_attribution,
-    int_nurture_stays): the journeys to compute again, those whose digest of inputs (digests:
-    the journey digest model the model reads, macros/digest.sql) changed after the model's
-    newest load (_seen_up_to). A model declares `-- depends_on: ref(digests)`, deletes their rows in a
-    pre-hook (a journey may have none now) and writes them again by journey_id (delete+insert:
-    the set read after the pre-hook may be larger, when the rows it deleted held the newest
-    load, and journeys already right are then written again as they were). -#}
+    int_nurture_stays): the journeys to compute again, those whose digest of inputs changed
+    after the model's newest load (_seen_up_to). digests: the journey digest model the model
+    reads (macros/digest.sql), or a list of them when its inputs are spread over several (a
+    journey changed in any of them is computed again). A model declares `-- depends_on:
+    ref(...)` for each, deletes their rows in a pre-hook (a journey may have none now) and
+    writes them again by journey_id (delete+insert: the set read after the pre-hook may be
+    larger, when the rows it deleted held the newest load, and journeys already right are
+    then written again as they were). -#}
 {% macro journeys_to_rebuild(digests) -%}
-    select journey_id from {{ ref(digests) }}
+    {%- for digest in ([digests] if digests is string else digests) %}
+    {%- if not loop.first %}
+    union
+    {%- endif %}
+    select journey_id from {{ ref(digest) }}
     where changed_after_load > {{ loaded_up_to('_seen_up_to') }}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- The pre-hook of a per-journey incremental model: its rows of the journeys to compute again

@@ -1,8 +1,10 @@
 {#- A digest of what a journey's nurture stays read (int_nurture_stays), one row per journey of
-    the funnel: its funnel row (owner, source, channel and the stage moments), and the times of
-    its marketing touches (int_touches_unioned) and sales touches (int_sales_touches_unioned).
-    The lead definitions (stalled_days) are every journey's, and a build after they change
-    rebuilds everything (orchestration/build_state.py).
+    the funnel: its funnel row (owner, source, channel and the stage moments) and the times of
+    its sales touches (int_sales_touches_unioned). Its marketing touches are digested already,
+    more fully (id, time, type), by int_scoring_inputs_digested, which int_nurture_stays reads
+    as well: digesting their 5 per lead again cost more than the rest of this model. The lead
+    definitions (stalled_days) are every journey's, and a build after they change rebuilds
+    everything (orchestration/build_state.py).
 
     Incremental (macros/digest.sql: journey_digests), so that int_nurture_stays computes again
     only the journeys whose stage moments or touches changed. The columns are those
@@ -19,8 +21,6 @@
      'columns': ['lead_id', 'sourced_by', 'channel', 'owner_id', 'created_at',
                  funnel_handoff_column(), 'sal_at', 'rejected_at', 'recycled_at', 'sql_at',
                  'disqualified_at']},
-    {'name': 'marketing_touches', 'relation': ref('int_touches_unioned'),
-     'columns': ['touched_at']},
     {'name': 'sales_touches', 'relation': ref('int_sales_touches_unioned'),
      'columns': ['touched_at', 'owner_id']},
 ]) }}

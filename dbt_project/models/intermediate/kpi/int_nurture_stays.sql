@@ -20,14 +20,18 @@
 
     Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's stays
     follow from its funnel row and touches alone, so a build computes again the journeys
-    whose digest of those changed (int_nurture_inputs_digested: a column this model starts to
-    read must join that digest's list). _seen_up_to: the newest load in raw when the row was
-    written. -#}
+    whose digest of those changed: int_nurture_inputs_digested (the funnel row and sales
+    touches) or int_scoring_inputs_digested (the marketing touches, with their fit, which
+    this model does not read: a journey whose fit alone changed is computed again for
+    nothing). A column this model starts to read must join a digest's list. _seen_up_to: the
+    newest load in raw when the row was written. -#}
 -- depends_on: {{ ref('int_nurture_inputs_digested') }}
+-- depends_on: {{ ref('int_scoring_inputs_digested') }}
+{%- set digests = ['int_nurture_inputs_digested', 'int_scoring_inputs_digested'] %}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_journeys_deleted('int_nurture_inputs_digested') }}",
+    pre_hook="{{ rebuilt_journeys_deleted(['int_nurture_inputs_digested', 'int_scoring_inputs_digested']) }}",
 ) }}
 {%- set handoff_column = funnel_handoff_column() -%}
 
@@ -37,7 +41,7 @@ funnel as (
 
     select * from {{ ref('fct_lead_funnel') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_nurture_inputs_digested') }})
+    where journey_id in ({{ journeys_to_rebuild(digests) }})
     {%- endif %}
 
 ),
@@ -46,7 +50,7 @@ marketing_touches as (
 
     select * from {{ ref('int_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_nurture_inputs_digested') }})
+    where journey_id in ({{ journeys_to_rebuild(digests) }})
     {%- endif %}
 
 ),
@@ -55,7 +59,7 @@ sales_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_sales_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_nurture_inputs_digested') }})
+    where journey_id in ({{ journeys_to_rebuild(digests) }})
     {%- endif %}
 
 ),
