@@ -40,7 +40,7 @@ def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions
     checks = contract_checks(load_suites(), reuse_in_job=refresh_job.name)
     return dg.Definitions(
         assets=[raw_objects, lead_definitions, alignment_dbt,
-                published_marts_asset(k for k in alignment_dbt.keys if k.path[0] == "marts"),
+                published_marts_asset(s for s in alignment_dbt.specs if s.key.path[0] == "marts"),
                 alignment_report],
         asset_checks=[checks],
         jobs=[refresh_job, contract_check_job(checks)],

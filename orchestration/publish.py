@@ -8,9 +8,10 @@ opened (the rename does not touch its open file) and never blocks the swap; a re
 at any point leaves the previous publication as it was.
 
 A refresh that rebuilt nothing (dbt skipped: no new load, nothing changed) publishes again,
-since the KPI contract's history and the views change; the marts dbt built as tables are then
-those of the previous publication, which come from the same build, so they are taken from it
-(the DuckDB file copied, the Parquet files hard-linked) instead of being written again.
+since the KPI contract's history and the views that read the clock change; the other marts
+dbt built, tables and the views over them, are then those of the previous publication, which
+come from the same build, so they are taken from it (the DuckDB file copied, the Parquet files
+hard-linked) instead of being written again.
 
 Personal data: columns named like an e-mail address or a phone number are published as a
 keyed SHA-256 hash (`<column>_hash`), stable across refreshes, unless ALIGNMENT_PUBLISH_PII
@@ -50,7 +51,8 @@ class Publication:
 
 @dataclass(frozen=True)
 class DbtBuild:
-    """The dbt build whose tables the warehouse holds: its run, and the marts it wrote."""
+    """The dbt build whose tables the warehouse holds: its run, and the marts it wrote whose
+    rows follow from the build alone (not source_freshness, which reads the clock)."""
     run_id: str
     marts: frozenset[str]
 
@@ -129,7 +131,7 @@ def _unchanged_marts(con: duckdb.DuckDBPyConnection, home: Home, build: DbtBuild
         return set(), None
     tables = {row[0] for row in con.execute(
         "select table_name from information_schema.tables where table_catalog = 'warehouse' "
-        "and table_schema = 'marts' and table_type = 'BASE TABLE'").fetchall()}
+        "and table_schema = 'marts'").fetchall()}
     folder = home.published_parquet.resolve()
     return ({t for t in tables & build.marts if (folder / f"{t}.parquet").is_file()}, folder)
 

@@ -27,6 +27,8 @@ import yaml
 
 from crafted_kpis import CUSTOM_FIELD_VARS, _lead, _write
 from homes import copy_home, suites_with_acceptance_blocking
+from orchestration.assets.dbt import alignment_dbt
+from orchestration.assets.publish import READS_THE_CLOCK
 from orchestration.home import Home
 from orchestration.publish import DbtBuild, publish
 from orchestration.warehouse import connect
@@ -260,13 +262,14 @@ def test_a_publication_of_the_same_build_takes_the_previous_ones_tables(
         tmp_path, crafted_company, monkeypatch):
     home = copy_home(crafted_company[0], tmp_path / "home")
     monkeypatch.delenv("ALIGNMENT_PUBLISH_PII", raising=False)
+    # what the refresh's publication asset passes: the dbt marts but the one that reads the
+    # clock (tagged reads_the_clock)
+    assert {spec.key.path[-1] for spec in alignment_dbt.specs
+            if READS_THE_CLOCK in spec.tags} == {"source_freshness"}
     with connect(home, read_only=True) as con:
         dbt_marts = frozenset(row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' "
-            "and table_name <> 'contract_results'").fetchall())
-        views = {row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "and table_type = 'VIEW'").fetchall()}
+            "and table_name not in ('contract_results', 'source_freshness')").fetchall())
     build = DbtBuild("build-1", dbt_marts)
     assert publish(home, "run-1", build).unchanged == 0  # published before builds were noted
     # Between the two publications a contract check appends its results, and the funnel
@@ -276,7 +279,7 @@ def test_a_publication_of_the_same_build_takes_the_previous_ones_tables(
                     "select * replace ('run-2' as run_id) from marts.contract_results limit 1")
         con.execute("delete from marts.fct_lead_funnel where lead_id = 'A'")
     second = publish(home, "run-2", build)
-    assert views and second.unchanged == len(dbt_marts - views)
+    assert second.unchanged == len(dbt_marts)
     assert _published(home, "select count(*), count(*) filter (lead_id = 'A') "
                             "from fct_lead_funnel") == [(14, 1)]
     assert _published(home, "select count(*) from contract_results where run_id = 'run-2'"
@@ -284,9 +287,16 @@ def test_a_publication_of_the_same_build_takes_the_previous_ones_tables(
     assert _published(home, "select run_id, built_by, personal_data from _publication"
                       ) == [("run-2", "build-1", "hashed")]
     assert second.rows == _published(home, "select row_count from _publication")[0][0]
-    # the same Parquet file, linked into the new folder, not written again
-    assert ((home.root / "marts-run-2" / "fct_lead_funnel.parquet").stat().st_ino
-            == (home.root / "marts-run-1" / "fct_lead_funnel.parquet").stat().st_ino)
+    # the same Parquet file, linked into the new folder, not written again: of a table and of
+    # a view over the build's tables; the view that reads the clock is written again
+    def linked(mart: str) -> bool:
+        return ((home.root / "marts-run-2" / f"{mart}.parquet").stat().st_ino
+                == (home.root / "marts-run-1" / f"{mart}.parquet").stat().st_ino)
+    assert [linked(m) for m in ("fct_lead_funnel", "fct_nurture_pool", "source_freshness")] \
+        == [True, True, False]
+    with connect(home, read_only=True) as con:
+        pool = con.execute("select count(*) from marts.fct_nurture_pool").fetchall()
+    assert pool[0][0] > 0 and _published(home, "select count(*) from fct_nurture_pool") == pool
     # another build, or personal data published otherwise: every table is copied afresh
     assert publish(home, "run-3", DbtBuild("build-2", dbt_marts)).unchanged == 0
     assert _published(home, "select count(*) from fct_lead_funnel") == [(13,)]

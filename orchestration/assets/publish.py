@@ -12,13 +12,19 @@ from orchestration.resources import WarehouseResource
 PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
 
 
-def published_marts_asset(mart_keys: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
-    mart_keys = list(mart_keys)
-    dbt_marts = frozenset(key.path[-1] for key in mart_keys)
+# dbt tag of a mart whose rows depend on when it is read (source_freshness): never taken from
+# the previous publication.
+READS_THE_CLOCK = "reads_the_clock"
+
+
+def published_marts_asset(mart_specs: Iterable[dg.AssetSpec]) -> dg.AssetsDefinition:
+    mart_specs = list(mart_specs)
+    dbt_marts = frozenset(spec.key.path[-1] for spec in mart_specs
+                          if READS_THE_CLOCK not in spec.tags)
 
     @dg.asset(
         key=PUBLISHED_KEY,
-        deps=mart_keys,
+        deps=[spec.key for spec in mart_specs],
         group_name="published",
         kinds={"duckdb", "parquet"},
         description="Every table of schema marts, copied to $ALIGNMENT_HOME/marts.duckdb and "
