@@ -8,7 +8,6 @@
     - Salesforce campaign responses (webinars, events, content, ...), keyed by campaign id;
     - sales tasks and meetings (int_sales_touches_unioned), which carry no campaign.
     Journeys are resolved once, upstream (int_touches_unioned, int_sales_touches_unioned). -#}
-{{ config(materialized=diffed_table(), unique_key=['journey_id', 'touch_id']) }}
 
 with
 
