@@ -46,7 +46,7 @@ clean:
 	rm -rf $(ALIGNMENT_HOME) dbt_project/target dbt_project/logs
 
 # Benchmarks (not part of `make test`): docs/performance.md.
-SIZES ?= 10000 100000 1000000
+SIZES ?= 10000 20000 100000 1000000
 bench: install
 	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
 

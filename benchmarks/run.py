@@ -11,7 +11,7 @@ instead (`make bench-large`: 10M leads); --full-only measures the full refresh a
 --gzip-landing compresses the landing files (and the held-back day) as the exports' gzip
 variants do (.csv.gz, .jsonl.gz) before the refresh reads them.
 
-    python benchmarks/run.py --sizes 10000 100000 1000000 [--work DIR]
+    python benchmarks/run.py --sizes 10000 20000 100000 1000000 [--work DIR]
     python benchmarks/run.py --sizes 10000000 --large --gzip-landing [--full-only]
 """
 
@@ -212,7 +212,7 @@ def write_doc(results: dict, results_file: Path, markers: tuple[str, str]) -> No
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 100_000, 1_000_000])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
     parser.add_argument("--large", action="store_true",
                         help="write results_large.json and the bench-large table")

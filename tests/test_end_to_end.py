@@ -322,7 +322,7 @@ def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
     # tests that read several models)
     several = [test for test in tests if not test.get("attached_node")
                and len(test["depends_on"]["nodes"]) > 1]
-    assert outcome.dbt_checks == len(tests) - len(several) == 149 - 11
+    assert outcome.dbt_checks == len(tests) - len(several) == 147 - 11
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
 
 

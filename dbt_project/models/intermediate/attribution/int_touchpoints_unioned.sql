@@ -7,7 +7,12 @@
     - HubSpot e-mail clicks (opens are no attribution touch), keyed by e-mail campaign;
     - Salesforce campaign responses (webinars, events, content, ...), keyed by campaign id;
     - sales tasks and meetings (int_sales_touches_unioned), which carry no campaign.
-    Journeys are resolved once, upstream (int_touches_unioned, int_sales_touches_unioned). -#}
+    Journeys are resolved once, upstream (int_touches_unioned, int_sales_touches_unioned).
+
+    A view: fct_touchpoints, which keeps every row of it, and the campaign keys
+    (int_campaign_keys_mapped) read it once each, and writing it cost more than computing it
+    twice (docs/performance.md, session 18). fct_touchpoints' tests hold its keys. -#}
+{{ config(materialized='view') }}
 
 with
 
