@@ -41,6 +41,8 @@ def published_marts_asset(mart_specs: Iterable[dg.AssetSpec]) -> dg.AssetsDefini
             "tables": publication.tables,
             "rows": publication.rows,
             "tables_unchanged": publication.unchanged,
+            "tables_by_difference": publication.by_difference,
+            "rows_written": publication.rows_written,
             "hashed_columns": ", ".join(publication.hashed_columns) or "none",
         })
 
