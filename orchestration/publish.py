@@ -7,15 +7,13 @@ swapped in by one rename. A reader holding `marts.duckdb` open keeps reading the
 opened (the rename does not touch its open file) and never blocks the swap; a refresh killed
 at any point leaves the previous publication as it was.
 
-The new file starts as a copy of the previous publication, so that a refresh writes what
-changed, not every row. A refresh that rebuilt nothing (dbt skipped: no new load, nothing
-changed) publishes again, since the KPI contract's history and the views that read the clock
-change; the other marts dbt built, tables and the views over them, are then those of the
-previous publication, which come from the same build, so they are taken as they are (their
-Parquet files hard-linked). After a build, each table is brought up to date by the rows
-that differ from the previous publication's (publish_by_difference); a view, a new table or
-one whose columns changed is written whole. A table with no row written keeps its Parquet
-file; the others' are written again.
+A refresh that rebuilt nothing (dbt skipped: no new load, nothing changed) publishes again,
+since the KPI contract's history and the views that read the clock change; the other marts
+dbt built, tables and the views over them, are then those of the previous publication, which
+come from the same build, so they are taken from it (the DuckDB file copied, the Parquet files
+hard-linked) instead of being written again. The Parquet files only when marts/ still points
+to the folder the previous publication wrote, which a publication killed between its two
+renames does not leave.
 
 Personal data: columns named like an e-mail address or a phone number are published as a
 keyed SHA-256 hash (`<column>_hash`), stable across refreshes, unless ALIGNMENT_PUBLISH_PII
@@ -30,17 +28,14 @@ import os
 import re
 import secrets
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from orchestration.home import Home
-from orchestration.publish_by_difference import (
-    Difference,
-    same_columns,
-    write_by_difference,
-)
 from orchestration.warehouse import duckdb_config
 
 # E-mail addresses and phone numbers, by column name: email, work_email, mobile_phone_c, ...
@@ -56,8 +51,6 @@ class Publication:
     rows: int
     hashed_columns: tuple[str, ...]  # "<table>.<column>" published as a hash
     unchanged: int = 0  # tables taken from the previous publication (the same dbt build)
-    by_difference: int = 0  # tables brought up to date by the rows that differ
-    rows_written: int = 0  # rows written into the new file (all of the tables written whole)
 
 
 @dataclass(frozen=True)
@@ -84,20 +77,19 @@ def _hash_key(home: Home) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def _published_columns(columns: list[str], key: str, raw_pii: bool, hashed: list[str],
-                       table: str) -> list[tuple[str, str]]:
-    """(expression over the warehouse's table, published name) of each column."""
-    published = []
+def _select_list(columns: list[str], key: str, raw_pii: bool, hashed: list[str],
+                 table: str) -> str:
+    parts = []
     for column in columns:
         quoted = f'"{column}"'
         if PII_COLUMN.search(column.lower()) and not raw_pii:
             hashed.append(f"{table}.{column}")
-            published.append((f"case when {quoted} is not null then "
-                              f"sha256('{key}' || lower(trim(cast({quoted} as varchar)))) end",
-                              f"{column}_hash"))
+            parts.append(f"case when {quoted} is not null then "
+                         f"sha256('{key}' || lower(trim(cast({quoted} as varchar)))) end "
+                         f'as "{column}_hash"')
         else:
-            published.append((quoted, column))
-    return published
+            parts.append(quoted)
+    return ", ".join(parts)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -148,24 +140,14 @@ def _previous_publication(con: duckdb.DuckDBPyConnection, home: Home) -> _Previo
     return _Previous(recorded[:3], folder if folder and folder.name == recorded[3] else None)
 
 
-def _write_table(con: duckdb.DuckDBPyConnection, source: str, target: str,
-                 published: list[tuple[str, str]], compare: bool) -> Difference | None:
-    """Write the table's published columns into target: by difference when compare (target
-    is the previous publication's table) and its columns are still those; else whole (None)."""
-    select = ", ".join(f'{expression} as "{name}"' for expression, name in published)
-    if compare and same_columns(con, f"select {select} from {source}", target):
-        difference = write_by_difference(con, source, [e for e, _ in published], target)
-        if difference is not None:
-            return difference
-    con.execute(f"create or replace table {target} as select {select} from {source}")
-    return None
-
-
-def publish(home: Home, run_id: str, build: DbtBuild | None = None) -> Publication:
+def publish(home: Home, run_id: str, build: DbtBuild | None = None,
+            log: Callable[[str], None] = lambda line: None) -> Publication:
     """Copy schema marts of the warehouse to marts.duckdb and marts/*.parquet, atomically.
 
-    build: the dbt build the warehouse's tables come from. The previous publication is built
-    on (module docstring) when it hashed personal data alike: under the same key, or neither.
+    build: the dbt build the warehouse's tables come from; the marts it wrote are taken from
+    the previous publication when that was made from the same build, with personal data
+    alike (the same key, or none).
+    log: told how each table was published.
     """
     raw_pii = include_pii()
     key = "" if raw_pii else _hash_key(home)
@@ -180,7 +162,7 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None) -> Publicati
     parquet.mkdir(parents=True)
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     hashed: list[str] = []
-    rows = unchanged = by_difference = rows_written = 0
+    rows = unchanged = 0
     # Held to ALIGNMENT_MEMORY_LIMIT like the build: at 10M leads, unheld, it took 17 GB.
     con = duckdb.connect(config=duckdb_config(home))
     try:
@@ -189,44 +171,43 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None) -> Publicati
         con.execute("set preserve_insertion_order = false")
         con.execute(f"attach '{home.warehouse}' as warehouse (read_only)")
         previous = _previous_publication(con, home)
-        if previous is not None and previous.made_from[1:] == made_from[1:]:
+        same_build = build is not None and previous is not None \
+            and previous.made_from == made_from
+        if same_build:
             shutil.copyfile(home.published, building)
-        else:
-            previous = None
         con.execute(f"attach '{building}' as building")
         held = {row[0] for row in con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = 'building'").fetchall()}
-        tables = con.execute(
-            "select table_name, table_type = 'VIEW' from information_schema.tables "
-            "where table_catalog = 'warehouse' and table_schema = 'marts' "
-            "order by table_name").fetchall()
-        same_build = previous is not None and build is not None \
-            and previous.made_from[0] == build.run_id
-        for table, is_view in tables:
+        tables = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'warehouse' "
+            "and table_schema = 'marts' order by table_name").fetchall()]
+        for table in tables:
+            started = time.monotonic()
             columns = [row[0] for row in con.execute(
                 "select column_name from information_schema.columns where table_catalog = "
                 "'warehouse' and table_schema = 'marts' and table_name = ? "
                 "order by ordinal_position", [table]).fetchall()]
-            published = _published_columns(columns, key, raw_pii, hashed, table)
+            select = _select_list(columns, key, raw_pii, hashed, table)
             target = f'building.main."{table}"'
-            if table in held and same_build and table in build.marts:
-                difference: Difference | None = Difference(0, 0)
+            kept = None
+            if table in held and table in build.marts:
                 unchanged += 1
+                kept = previous.parquet / f"{table}.parquet" if previous.parquet else None
+                how = "as the same build wrote it"
             else:
-                difference = _write_table(con, f'warehouse.marts."{table}"', target, published,
-                                          compare=table in held and not is_view)
-                by_difference += difference is not None
-            table_rows = con.execute(f"select count(*) from {target}").fetchone()[0]
-            rows_written += table_rows if difference is None else difference.written
-            kept = previous.parquet / f"{table}.parquet" if previous and previous.parquet \
-                else None
-            if difference == Difference(0, 0) and kept and kept.is_file():
+                con.execute(f'create or replace table {target} as '
+                            f'select {select} from warehouse.marts."{table}"')
+                how = "written"
+            if kept and kept.is_file():
                 os.link(kept, parquet / f"{table}.parquet")
             else:
                 con.execute(f"copy {target} to '{parquet / table}.parquet' (format parquet)")
+            table_rows = con.execute(f"select count(*) from {target}").fetchone()[0]
             rows += table_rows
-        for gone in held - {table for table, _ in tables} - {PUBLICATION_TABLE}:
+            log(f"published {table}: {table_rows:,} rows, {how} "
+                f"({time.monotonic() - started:.1f} s)")
+        for gone in held - {*tables, PUBLICATION_TABLE}:
             con.execute(f'drop table building.main."{gone}"')
         con.execute(f"""create or replace table building.main.{PUBLICATION_TABLE} as select
             ? as run_id, ? as published_at, ? as tables, ? as row_count,
@@ -241,8 +222,7 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None) -> Publicati
     os.replace(building, home.published)
     _fsync_dir(home.root)
     _swap_parquet(home, parquet)
-    return Publication(run_id, published_at, len(tables), rows, tuple(hashed), unchanged,
-                       by_difference, rows_written)
+    return Publication(run_id, published_at, len(tables), rows, tuple(hashed), unchanged)
 
 
 def current_publication(home: Home) -> Publication | None:

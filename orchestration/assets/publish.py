@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import dagster as dg
 
 from orchestration.build_state import last_build
+from orchestration.progress import NOTE
 from orchestration.publish import DbtBuild, publish
 from orchestration.resources import WarehouseResource
 
@@ -35,14 +36,13 @@ def published_marts_asset(mart_specs: Iterable[dg.AssetSpec]) -> dg.AssetsDefini
                         warehouse: WarehouseResource) -> dg.MaterializeResult:
         build = last_build(warehouse.paths)
         publication = publish(warehouse.paths, context.run.run_id,
-                              DbtBuild(build.run_id, dbt_marts) if build else None)
+                              DbtBuild(build.run_id, dbt_marts) if build else None,
+                              log=lambda line: context.log.info(NOTE + line))
         return dg.MaterializeResult(metadata={
             "path": dg.MetadataValue.path(str(warehouse.paths.published)),
             "tables": publication.tables,
             "rows": publication.rows,
             "tables_unchanged": publication.unchanged,
-            "tables_by_difference": publication.by_difference,
-            "rows_written": publication.rows_written,
             "hashed_columns": ", ".join(publication.hashed_columns) or "none",
         })
 
