@@ -1,5 +1,8 @@
 {#- Scoring touches of every journey, one row per touch: HubSpot form submissions, HubSpot
-    e-mail opens and clicks, and responses to Salesforce campaigns.
+    e-mail opens and clicks, and responses to Salesforce campaigns. Attribution's touchpoints
+    (int_touchpoints_unioned) take from here, too, a form's UTM parameters and an e-mail
+    event's type: read once per touch, where the record is read anyway, rather than joined
+    back to the submissions and e-mail events by every build (docs/performance.md, session 19).
 
     Incremental (macros/incremental.sql). A touch changes when its source record comes in a
     newer load, when its campaign does, or when the key that finds its journey (identity_key:
@@ -120,6 +123,10 @@ form_touches as (
         'hubspot_form' as touch_source,
         form_submissions.form_id as touch_detail,
         {{ dbt.concat(["'hubspot_contact:'", "form_submissions.hubspot_contact_id"]) }} as identity_key,
+        {{ url_query_parameter('form_submissions.page_url', 'utm_source') }} as utm_source,
+        {{ url_query_parameter('form_submissions.page_url', 'utm_medium') }} as utm_medium,
+        {{ url_query_parameter('form_submissions.page_url', 'utm_campaign') }} as utm_campaign,
+        cast(null as {{ dbt.type_string() }}) as email_event_type,
         form_submissions._load_id
     from form_submissions
     inner join identities as contact_identities
@@ -140,6 +147,10 @@ email_touches as (
         'hubspot_email' as touch_source,
         email_events.email_campaign_id as touch_detail,
         {{ dbt.concat(["'email:'", "email_events.recipient_email"]) }} as identity_key,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        email_events.event_type as email_event_type,
         email_events._load_id
     from email_events
     inner join identities as email_identities
@@ -166,6 +177,10 @@ campaign_touches as (
                 then {{ dbt.concat(["'lead:'", "campaign_members.lead_id"]) }}
             else {{ dbt.concat(["'contact:'", "campaign_members.contact_id"]) }}
         end as identity_key,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        cast(null as {{ dbt.type_string() }}) as email_event_type,
         campaign_members._load_id
     from campaign_members
     left join identities as lead_journeys
@@ -229,6 +244,10 @@ touch_rows as (
         built.touch_source,
         built.touch_detail,
         built.identity_key,
+        built.utm_source,
+        built.utm_medium,
+        built.utm_campaign,
+        built.email_event_type,
         built._load_id
     from {{ this }} as built
     inner join reread_touch_ids

@@ -28,18 +28,6 @@ sales_touches as (
 
 ),
 
-form_submissions as (
-
-    select * from {{ ref('stg_hubspot__form_submissions') }}
-
-),
-
-email_events as (
-
-    select * from {{ ref('stg_hubspot__email_events') }}
-
-),
-
 ad_spend as (
 
     select * from {{ ref('stg_ads__spend') }}
@@ -56,19 +44,8 @@ ad_utm_campaigns as (
 
 form_touches as (
 
-    select
-        touches.touch_id,
-        touches.journey_id,
-        touches.touched_at,
-        touches.touch_source,
-        touches.touch_detail,
-        {{ url_query_parameter('form_submissions.page_url', 'utm_source') }} as utm_source,
-        {{ url_query_parameter('form_submissions.page_url', 'utm_medium') }} as utm_medium,
-        {{ url_query_parameter('form_submissions.page_url', 'utm_campaign') }} as utm_campaign
-    from touches
-    inner join form_submissions
-        on touches.touch_id = {{ dbt.concat(["'hubspot_form:'", "form_submissions.form_submission_id"]) }}
-    where touches.touch_source = 'hubspot_form'
+    select * from touches
+    where touch_source = 'hubspot_form'
 
 ),
 
@@ -107,10 +84,8 @@ email_clicks as (
         touches.touch_detail as source_campaign_key,
         touches.touch_detail
     from touches
-    inner join email_events
-        on touches.touch_id = {{ dbt.concat(["'hubspot_email:'", "email_events.email_event_id"]) }}
     where touches.touch_source = 'hubspot_email'
-        and email_events.event_type = 'CLICK'
+        and touches.email_event_type = 'CLICK'
 
 ),
 
