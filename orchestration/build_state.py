@@ -112,21 +112,3 @@ def remember_build(home: Home, build: LastBuild) -> None:
     state = _state_file(home)
     state.parent.mkdir(parents=True, exist_ok=True)
     state.write_text(json.dumps(asdict(build)) + "\n", encoding="utf-8")
-
-
-def forget_parse_state_of_another_project(home: Home) -> None:
-    """Drop dbt's partial-parse state when it was left by a project at another path.
-
-    The state (<home>/dbt_target/partial_parse.msgpack) keeps the absolute path of the project
-    it parsed, and dbt reuses it for every file whose contents did not change: after the
-    project moves (a new clone, a renamed folder) dbt would load the seeds from the old path
-    and fail. The home records the project its state belongs to; the state of another
-    project, or of an unrecorded one, is dropped (dbt then parses the project whole, once).
-    """
-    target = home.dbt_target
-    recorded = target / "parsed_project"
-    if recorded.exists() and recorded.read_text(encoding="utf-8") == str(DBT_PROJECT_DIR):
-        return
-    (target / "partial_parse.msgpack").unlink(missing_ok=True)
-    target.mkdir(parents=True, exist_ok=True)
-    recorded.write_text(str(DBT_PROJECT_DIR), encoding="utf-8")

@@ -6,12 +6,11 @@ from orchestration.build_state import (
     LastBuild,
     build_fingerprint,
     forget_build,
-    forget_parse_state_of_another_project,
     last_build,
     plan_build,
     remember_build,
 )
-from orchestration.home import CONTRACT_FILE, DBT_PROJECT_DIR
+from orchestration.home import CONTRACT_FILE
 
 VARS = {"restate": False, "reporting_timezone": "UTC"}
 
@@ -50,20 +49,3 @@ def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
 
     forget_build(home)  # a build started and did not finish
     assert last_build(home) is None
-
-
-def test_dbt_parse_state_of_a_project_at_another_path_is_dropped(home):
-    state = home.dbt_target / "partial_parse.msgpack"
-    recorded = home.dbt_target / "parsed_project"
-    home.dbt_target.mkdir(parents=True)
-    state.write_bytes(b"state of an unrecorded project")
-    forget_parse_state_of_another_project(home)
-    assert not state.exists()
-    assert recorded.read_text(encoding="utf-8") == str(DBT_PROJECT_DIR)
-    state.write_bytes(b"state of this project")
-    forget_parse_state_of_another_project(home)
-    assert state.read_bytes() == b"state of this project"
-    recorded.write_text("/an/old/clone/dbt_project", encoding="utf-8")
-    forget_parse_state_of_another_project(home)
-    assert not state.exists()
-    assert recorded.read_text(encoding="utf-8") == str(DBT_PROJECT_DIR)

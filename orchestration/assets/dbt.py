@@ -28,12 +28,12 @@ from orchestration.build_state import (
     LastBuild,
     build_fingerprint,
     forget_build,
-    forget_parse_state_of_another_project,
     last_build,
     plan_build,
     remember_build,
 )
 from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR, Home
+from orchestration.parse_state import prepare_parse_state, share_parse_state
 from orchestration.progress import NOTE, UNCHANGED
 from orchestration.resources import WarehouseResource
 
@@ -152,7 +152,7 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     if context.is_subset:
         # A build of part of the project leaves facts no later build may build on.
         forget_build(home)
-        yield from _dbt_build(context, dbt, home, args)
+        yield from _dbt_build(context, dbt, home, args, variables)
         return
     seeds, seed_checks = _seeds(context.assets_def)
     with warehouse.connect(read_only=True) as con:
@@ -182,7 +182,7 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                           seed_checks & context.selected_asset_check_keys)
     forget_build(home)
     failed = []
-    for event in chain(kept, _dbt_build(context, dbt, home, args)):
+    for event in chain(kept, _dbt_build(context, dbt, home, args, variables)):
         if isinstance(event, dg.MaterializeResult):
             checks = event.check_results or ()
         else:
@@ -205,11 +205,12 @@ def _seeds(assets_def: dg.AssetsDefinition) -> tuple[set[dg.AssetKey], set[dg.As
 
 
 def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Home,
-               args: list[str]) -> Iterator[Any]:
+               args: list[str], variables: dict) -> Iterator[Any]:
     # One target folder per home: partial parsing between runs, and `alignment whatif`
     # defers to the manifest of the build that made the warehouse.
-    forget_parse_state_of_another_project(home)
+    context.log.info(f"{NOTE}dbt's parse state: {prepare_parse_state(home, variables)}")
     yield from dbt.cli(args, context=context, target_path=home.dbt_target).stream()
+    share_parse_state(home)
 
 
 def _unchanged(context: dg.AssetExecutionContext, reason: str, last: LastBuild,
