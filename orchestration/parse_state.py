@@ -11,7 +11,8 @@ So each home records which project and home its state was parsed for (dbt_target
 each build leaves a copy of its state in the project (dbt_project/target/shared_parse/), and a
 home without a state of its own takes that copy, with the profile hash dbt would compute for it.
 The hash is replaced only when it is exactly what this profile renders for the home the state
-was parsed for: a state parsed under any other setting (another target, memory limit, ...)
+was parsed for, and the state does not name that home (a model could render target.path
+into its config): a state parsed under any other setting (another target, memory limit, ...)
 is left for dbt to judge, and dbt parses the project whole, as it would have anyway. dbt
 still checks everything else (vars, files, env vars) itself.
 
@@ -87,7 +88,12 @@ def _rehomed(state: Path, parsed_for: str, home: Home, dbt_vars: Mapping) -> byt
     """The state with the profile hash of home, or None if it was parsed under a profile that
     differs from this one by more than the home."""
     try:
-        parsed = msgpack.unpackb(state.read_bytes(), raw=False, strict_map_key=False)
+        content = state.read_bytes()
+        # A model that rendered the home into what dbt parsed (say, target.path in a config)
+        # makes the state the home's own: only a state that does not name it moves.
+        if parsed_for.encode() in content:
+            return None
+        parsed = msgpack.unpackb(content, raw=False, strict_map_key=False)
         saved = parsed["state_check"]["profile_hash"]
         if saved["checksum"] != profile_hash(Path(parsed_for), dbt_vars):
             return None

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgpack
+
 from orchestration.home import DBT_PROJECT_DIR, Home
 from orchestration.parse_state import (
     RECORD,
@@ -36,6 +38,8 @@ def test_a_new_home_builds_on_the_state_another_home_left(tmp_path, monkeypatch)
     assert prepare_parse_state(first, VARS, shared) == "none: dbt parses the whole project"
     whole = _dbt_parse(first)
     assert whole["parsed_path_count"] == whole["path_count"] > 200
+    # what makes it movable: nothing parsed names the home (the profile's paths are not parsed)
+    assert str(first.root).encode() not in (first.dbt_target / STATE).read_bytes()
     share_parse_state(first, shared)
 
     # dbt's own check passes: the state's profile hash is the one dbt computes for this home
@@ -56,6 +60,15 @@ def test_a_new_home_builds_on_the_state_another_home_left(tmp_path, monkeypatch)
     other = Home.resolve(tmp_path / "other")
     assert prepare_parse_state(other, VARS, shared) == "none: dbt parses the whole project"
     assert not (other.dbt_target / STATE).exists()
+    monkeypatch.delenv("ALIGNMENT_MEMORY_LIMIT")
+
+    # a state that names the home it was parsed for stays that home's
+    parsed = msgpack.unpackb((shared / STATE).read_bytes(), raw=False, strict_map_key=False)
+    parsed["nodes"]["model.alignment.int_kpi_months"]["config"]["meta"] = {
+        "warehouse": f"{first.root}/warehouse.duckdb"}
+    (shared / STATE).write_bytes(msgpack.packb(parsed))
+    named = Home.resolve(tmp_path / "named")
+    assert prepare_parse_state(named, VARS, shared) == "none: dbt parses the whole project"
 
 
 def test_the_state_of_a_project_at_another_path_is_dropped(tmp_path):
