@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -100,6 +101,22 @@ def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
     if seeds_in_warehouse:
         reason += f"; the seeds stay as run {last.run_id} loaded them"
     return BuildPlan("incremental", reason, reuse_seeds=seeds_in_warehouse)
+
+
+# From this many rows in the largest raw table, dbt builds one model at a time: each query of
+# a large warehouse keeps both cores busy alone, and queries side by side under one memory
+# limit only slow each other down (docs/performance.md, session 20: at 10M leads, 62M e-mail
+# events, the full build 705 s on one thread against 796 s on four; at 1M, 6.2M events, 75 s
+# against 63 s). The crossover lies between those two sizes.
+ONE_MODEL_AT_A_TIME_FROM_ROWS = 25_000_000
+
+
+def dbt_threads(largest_raw_table_rows: int) -> int | None:
+    """dbt's --threads for a build of this warehouse, or None for the profile's (4, or
+    ALIGNMENT_DBT_THREADS, which always wins)."""
+    if os.environ.get("ALIGNMENT_DBT_THREADS"):
+        return None
+    return 1 if largest_raw_table_rows >= ONE_MODEL_AT_A_TIME_FROM_ROWS else None
 
 
 def forget_build(home: Home) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+from orchestration import build_state
 from orchestration.build_state import (
     LastBuild,
     build_fingerprint,
+    dbt_threads,
     forget_build,
     last_build,
     plan_build,
@@ -49,3 +53,22 @@ def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
 
     forget_build(home)  # a build started and did not finish
     assert last_build(home) is None
+
+
+def test_a_large_warehouse_is_built_one_model_at_a_time(home, monkeypatch):
+    from orchestration.demo import generate
+    from orchestration.refresh import run_refresh
+
+    monkeypatch.delenv("ALIGNMENT_DBT_THREADS", raising=False)
+    assert dbt_threads(61_568_478) == 1  # 10M leads' e-mail events
+    assert dbt_threads(6_158_608) is None  # 1M leads': the profile's 4
+    monkeypatch.setenv("ALIGNMENT_DBT_THREADS", "3")
+    assert dbt_threads(61_568_478) is None  # the profile reads the variable, which wins
+    monkeypatch.delenv("ALIGNMENT_DBT_THREADS")
+
+    # a refresh passes it to dbt: a small company past a lowered threshold
+    generate(home.root, leads=300, seed=7)
+    monkeypatch.setattr(build_state, "ONE_MODEL_AT_A_TIME_FROM_ROWS", 1_000)
+    assert run_refresh(home).ok
+    run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+    assert run["args"].get("threads") == 1

@@ -27,6 +27,7 @@ from dagster_dbt.compat import DBT_PYTHON_VERSION
 from orchestration.build_state import (
     LastBuild,
     build_fingerprint,
+    dbt_threads,
     forget_build,
     last_build,
     plan_build,
@@ -149,17 +150,25 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     if restate:
         context.log.info("restating all history under the current lead definition")
     home = warehouse.paths
+    with warehouse.connect(read_only=True) as con:
+        loaded_up_to = con.execute(
+            "select coalesce(max(load_id), 0) from raw.load_manifest").fetchone()[0]
+        tables = set(con.execute(
+            "select table_schema, table_name from information_schema.tables").fetchall())
+        largest_raw = con.execute(
+            "select coalesce(max(estimated_size), 0) from duckdb_tables() "
+            "where database_name = current_database() and schema_name = 'raw'").fetchone()[0]
+    threads = dbt_threads(largest_raw)
+    if threads:
+        args += ["--threads", str(threads)]
+        context.log.info(f"{NOTE}dbt's threads: {threads} (the largest raw table holds "
+                         f"{largest_raw:,} rows: one model at a time)")
     if context.is_subset:
         # A build of part of the project leaves facts no later build may build on.
         forget_build(home)
         yield from _dbt_build(context, dbt, home, args, variables)
         return
     seeds, seed_checks = _seeds(context.assets_def)
-    with warehouse.connect(read_only=True) as con:
-        loaded_up_to = con.execute(
-            "select coalesce(max(load_id), 0) from raw.load_manifest").fetchone()[0]
-        tables = set(con.execute(
-            "select table_schema, table_name from information_schema.tables").fetchall())
     fingerprint = build_fingerprint(variables)
     last = last_build(home)
     plan = plan_build(last, fingerprint, loaded_up_to,
