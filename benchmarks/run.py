@@ -31,7 +31,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
+import duckdb
+
 from orchestration.assets.dbt import dbt_vars
+from orchestration.build_state import dbt_threads, largest_raw_table_rows
 from orchestration.demo.day_split import hold_back_days, land_day
 from orchestration.home import DBT_PROJECT_DIR
 
@@ -83,12 +86,16 @@ def machine() -> dict:
 
 def funnel_models_seconds(home: Path) -> float:
     """dbt's funnel models rebuilt alone after the full refresh, as the floor runs alone (in
-    the refresh they share the 2 cores with other models and tests): the execution time dbt
-    reports for the run, its start-up and parse left out as the floor's Python start is."""
+    the refresh they share the 2 cores with other models and tests), on the threads the
+    refresh gives dbt for this warehouse: the execution time dbt reports for the run, its
+    start-up and parse left out as the floor's Python start is."""
     target = home / "dbt_target_funnel"
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        threads = dbt_threads(largest_raw_table_rows(con))
     subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "run", "--full-refresh",
          "--select", *FUNNEL_MODELS, "--vars", json.dumps(dbt_vars(restate=False)),
+         *(["--threads", str(threads)] if threads else []),
          "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(target), "--log-path", str(home / "logs")],
         env={**os.environ, "ALIGNMENT_HOME": str(home)}, capture_output=True, check=True)

@@ -105,10 +105,18 @@ def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
 
 # From this many rows in the largest raw table, dbt builds one model at a time: each query of
 # a large warehouse keeps both cores busy alone, and queries side by side under one memory
-# limit only slow each other down (docs/performance.md, session 20: at 10M leads, 62M e-mail
-# events, the full build 705 s on one thread against 796 s on four; at 1M, 6.2M events, 75 s
-# against 63 s). The crossover lies between those two sizes.
+# limit only slow each other down. Full dbt builds, each home built again on 1, 2 and 4
+# threads (docs/performance.md, sessions 20 and 21): at 10M leads (62M e-mail events) 705 s
+# on one thread against 809 s on four; at 3M (18.5M) 187-195 s against 175-177 s on two and
+# 184 s on four; at 1M (6.2M) 75 s against 62-63 s. The crossover lies between 18.5M and 62M.
 ONE_MODEL_AT_A_TIME_FROM_ROWS = 25_000_000
+
+
+def largest_raw_table_rows(con) -> int:
+    """The rows of the warehouse's largest raw table, as DuckDB keeps count (nothing scanned)."""
+    return con.execute(
+        "select coalesce(max(estimated_size), 0) from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'raw'").fetchone()[0]
 
 
 def dbt_threads(largest_raw_table_rows: int) -> int | None:

@@ -29,6 +29,7 @@ from orchestration.build_state import (
     build_fingerprint,
     dbt_threads,
     forget_build,
+    largest_raw_table_rows,
     last_build,
     plan_build,
     remember_build,
@@ -155,9 +156,7 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
             "select coalesce(max(load_id), 0) from raw.load_manifest").fetchone()[0]
         tables = set(con.execute(
             "select table_schema, table_name from information_schema.tables").fetchall())
-        largest_raw = con.execute(
-            "select coalesce(max(estimated_size), 0) from duckdb_tables() "
-            "where database_name = current_database() and schema_name = 'raw'").fetchone()[0]
+        largest_raw = largest_raw_table_rows(con)
     threads = dbt_threads(largest_raw)
     if threads:
         args += ["--threads", str(threads)]
