@@ -18,7 +18,7 @@ scores as (
 
 ),
 
-lead_stages as (
+lead_stages as {{ not_materialized() }} (
 
     select * from {{ ref('int_lead_stages_dated') }}
 
@@ -156,9 +156,22 @@ mql_dated as (
         case
             when scored_srl_at is not null and (sal_at is null or scored_srl_at <= sal_at)
                 then scored_srl_at
-        end as srl_at,
-        {{ least_not_null(['rejected_at', 'disqualified_at']) }} as first_rejecting_at
+        end as srl_at
     from sal_dated
+
+),
+
+-- A rejected lead's first rejection. Per lead, from its stages: a second reader of the
+-- journeys' joined rows would make DuckDB keep every column of every journey for both (at
+-- 10M leads the model took 40 s so, against 25 s).
+rejections as (
+
+    select
+        lead_id,
+        rejection_reason,
+        {{ least_not_null(['rejected_at', 'disqualified_at']) }} as first_rejecting_at
+    from lead_stages
+    where rejection_reason is not null
 
 ),
 
@@ -166,22 +179,21 @@ mql_dated as (
 reason_versions as (
 
     select
-        mql_dated.journey_id,
-        mql_dated.rejection_reason,
+        rejections.lead_id,
+        rejections.rejection_reason,
         coalesce(in_force.definition_version, current_version.definition_version) as definition_version
-    from mql_dated
+    from rejections
     left join versions as in_force
-        on mql_dated.first_rejecting_at >= in_force.effective_from
-            and (mql_dated.first_rejecting_at < in_force.effective_to or in_force.effective_to is null)
+        on rejections.first_rejecting_at >= in_force.effective_from
+            and (rejections.first_rejecting_at < in_force.effective_to or in_force.effective_to is null)
     cross join current_version
-    where mql_dated.rejection_reason is not null
 
 ),
 
 rejection_reasons as (
 
     select
-        reason_versions.journey_id,
+        reason_versions.lead_id,
         reasons.reason_description
     from reason_versions
     inner join reasons
@@ -265,7 +277,7 @@ final as (
         custom_lead_columns.{{ adapter.quote(column) }}{% endfor %}
     from mql_dated
     left join rejection_reasons
-        on mql_dated.journey_id = rejection_reasons.journey_id
+        on mql_dated.lead_id = rejection_reasons.lead_id
     left join custom_lead_columns
         on mql_dated.lead_id = custom_lead_columns.lead_id
 
