@@ -37,15 +37,6 @@
 
 with
 
-funnel as (
-
-    select * from {{ ref('fct_lead_funnel') }}
-    {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild(digests) }})
-    {%- endif %}
-
-),
-
 marketing_touches as (
 
     select * from {{ ref('int_touches_unioned') }}
@@ -76,6 +67,9 @@ newest_load as (
 
 ),
 
+-- the funnel's columns the stays read, and no more: every stay below reads this import, so
+-- DuckDB materializes it, and `select *` copied every column of every journey (at 10M leads
+-- the model 39.6-39.9 s against 40.1-43.7 s)
 journeys as (
 
     select
@@ -91,7 +85,10 @@ journeys as (
         recycled_at,
         sql_at,
         disqualified_at
-    from funnel
+    from {{ ref('fct_lead_funnel') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ journeys_to_rebuild(digests) }})
+    {%- endif %}
 
 ),
 
