@@ -12,11 +12,9 @@
     priced by the version, add up to the threshold at all; touches of other journeys are left
     out (they can never qualify), which keeps the window small.
 
-    The window sums are linear, not a self-join: per journey and version, the touches and one
-    window-start marker per judged touch are ordered in time, running sums (points, intent
-    touches) are taken once, and a window's sum is the running sum at the touch minus the
-    running sum at its marker (markers sort before touches at the same instant, so the window
-    start is inclusive). Portable SQL: one cumulative window, any window length per version.
+    The window sums are one window pass, not a self-join (macros/scoring.sql: DuckDB's frame
+    takes the version's window length; other engines take running sums and window-start
+    markers).
 
     Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
     follow from its touches and its fit alone (the definitions are every journey's), so a
@@ -166,72 +164,10 @@ candidate_touches as (
 
 ),
 
-timeline as (
+-- each judged touch with the sums of its scoring window (macros/scoring.sql)
+windowed as (
 
-    select
-        touch_id,
-        journey_id,
-        definition_version,
-        touched_at as ordered_at,
-        1 as row_kind,
-        is_judged,
-        points,
-        intent_touches
-    from candidate_touches
-
-    union all
-
-    select
-        touch_id,
-        journey_id,
-        definition_version,
-        {{ dbt.dateadd('day', '-1 * scoring_window_days', 'touched_at') }} as ordered_at,
-        0 as row_kind,
-        is_judged,
-        0 as points,
-        0 as intent_touches
-    from candidate_touches
-    where is_judged
-
-),
-
-running_points as (
-
-    select
-        touch_id,
-        row_kind,
-        is_judged,
-        sum(points) over (
-            partition by journey_id, definition_version
-            order by ordered_at, row_kind
-            range between unbounded preceding and current row
-        ) as running_points,
-        sum(intent_touches) over (
-            partition by journey_id, definition_version
-            order by ordered_at, row_kind
-            range between unbounded preceding and current row
-        ) as running_intent_touches
-    from timeline
-
-),
-
--- running sums at the touch minus running sums at its window start
-window_points as (
-
-    select
-        touch_id,
-        -- numeric(28, 6) rounds away float noise of the running-sum difference, on every engine
-        cast(
-            sum(case when row_kind = 1 then running_points else -1 * running_points end)
-            as {{ dbt.type_numeric() }}
-        ) as window_points,
-        cast(
-            sum(case when row_kind = 1 then running_intent_touches else -1 * running_intent_touches end)
-            as {{ dbt.type_bigint() }}
-        ) as window_intent_touches
-    from running_points
-    where is_judged
-    group by touch_id
+    {{ scoring_window_sums('candidate_touches') }}
 
 ),
 
@@ -244,30 +180,27 @@ newest_load as (
 final as (
 
     select
-        candidate_touches.touch_id,
-        candidate_touches.journey_id,
-        candidate_touches.touched_at,
-        candidate_touches.touch_type,
-        candidate_touches.definition_version,
-        candidate_touches.mql_threshold,
-        candidate_touches.scoring_window_days,
-        candidate_touches.points,
-        window_points.window_points,
-        window_points.window_points >= candidate_touches.mql_threshold as is_qualifying,
-        candidate_touches.srl_min_score,
-        candidate_touches.requires_intent,
-        candidate_touches.intent_touches = 1 as is_intent_touch,
-        window_points.window_intent_touches,
-        window_points.window_points >= candidate_touches.mql_threshold
-        and window_points.window_points >= candidate_touches.srl_min_score
-        and (not candidate_touches.requires_intent or window_points.window_intent_touches > 0)
+        windowed.touch_id,
+        windowed.journey_id,
+        windowed.touched_at,
+        windowed.touch_type,
+        windowed.definition_version,
+        windowed.mql_threshold,
+        windowed.scoring_window_days,
+        windowed.points,
+        windowed.window_points,
+        windowed.window_points >= windowed.mql_threshold as is_qualifying,
+        windowed.srl_min_score,
+        windowed.requires_intent,
+        windowed.intent_touches = 1 as is_intent_touch,
+        windowed.window_intent_touches,
+        windowed.window_points >= windowed.mql_threshold
+        and windowed.window_points >= windowed.srl_min_score
+        and (not windowed.requires_intent or windowed.window_intent_touches > 0)
             as is_sales_ready,
         newest_load.load_id as _seen_up_to
-    from candidate_touches
-    inner join window_points
-        on candidate_touches.touch_id = window_points.touch_id
+    from windowed
     cross join newest_load
-    where candidate_touches.is_judged
 
 )
 
