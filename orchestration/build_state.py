@@ -77,6 +77,10 @@ class BuildPlan:
     # An incremental build keeps the seeds the last build loaded: the fingerprint proves the
     # seed files unchanged, so reloading them and testing them again would change nothing.
     reuse_seeds: bool = False
+    # An incremental build's valid_columns tests of incremental models check only the rows of
+    # loads after this one: the last complete build wrote the older rows and passed its tests
+    # on them (dbt_project/macros/tests/test_valid_columns.sql). None: every row is tested.
+    tested_up_to_load: int | None = None
 
 
 def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
@@ -100,7 +104,8 @@ def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
     reason = f"loads {last.loaded_up_to + 1} to {loaded_up_to} are new"
     if seeds_in_warehouse:
         reason += f"; the seeds stay as run {last.run_id} loaded them"
-    return BuildPlan("incremental", reason, reuse_seeds=seeds_in_warehouse)
+    return BuildPlan("incremental", reason, reuse_seeds=seeds_in_warehouse,
+                     tested_up_to_load=last.loaded_up_to)
 
 
 # From this many rows in the largest raw table, dbt builds one model at a time: each query of
@@ -125,6 +130,19 @@ def dbt_threads(largest_raw_table_rows: int) -> int | None:
     if os.environ.get("ALIGNMENT_DBT_THREADS"):
         return None
     return 1 if largest_raw_table_rows >= ONE_MODEL_AT_A_TIME_FROM_ROWS else None
+
+
+# How a build tells dbt's tests its plan's tested_up_to_load (read when the tests run, so
+# that a new value each build does not make dbt parse the project again, as a dbt var would).
+TESTED_UP_TO_LOAD_ENV = "ALIGNMENT_TESTED_UP_TO_LOAD"
+
+
+def export_tested_up_to_load(load: int | None) -> None:
+    """Set (or, for None, remove) the variable the dbt process started next inherits."""
+    if load is None:
+        os.environ.pop(TESTED_UP_TO_LOAD_ENV, None)
+    else:
+        os.environ[TESTED_UP_TO_LOAD_ENV] = str(load)
 
 
 def forget_build(home: Home) -> None:

@@ -50,6 +50,10 @@ def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
     assert not plan_build(last, "f2", 9).reuse_seeds
     assert plan_build(last, "f2", 7).action == "full"
     assert plan_build(last, "f1", 7, full_refresh_asked=True).action == "full"
+    # an incremental build's tests of incremental models check the rows after load 7 only;
+    # a full build tests every row
+    assert plan_build(last, "f1", 9).tested_up_to_load == 7
+    assert plan_build(last, "f2", 9).tested_up_to_load is None
 
     forget_build(home)  # a build started and did not finish
     assert last_build(home) is None

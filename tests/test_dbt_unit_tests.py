@@ -1,7 +1,8 @@
 """dbt's unit tests: the SQL of scoring, stage dates, handoffs, nurture, attribution and drift
 on hand-made rows. A refresh leaves them out (they check the code, not the data); here they
 run against a copy of the session's crafted warehouse, whose tables give them their columns.
-And the project's own generic test valid_columns, on values broken by hand."""
+And the project's own generic test valid_columns, on values broken by hand, on every row and,
+as an incremental refresh runs it, on the rows newer than the last tested build."""
 
 from __future__ import annotations
 
@@ -41,7 +42,32 @@ def runs(tmp_path_factory, crafted_company):
         seen["valid_columns"] = dbt_build(home, ["test_name:valid_columns,fct_lead_funnel"],
                                           dbt_vars(restate=False), "dbt_target", command="test")
         seen["valid_columns_results"] = _results(home)
+        seen["since_load"] = _break_touches(home)
+        # as an incremental refresh runs the test: the rows up to load 1 passed it before
+        env.setenv("ALIGNMENT_TESTED_UP_TO_LOAD", "1")
+        seen["since"] = dbt_build(home, ["test_name:valid_columns,int_touches_unioned"],
+                                  dbt_vars(restate=False), "dbt_target", command="test")
+        seen["since_results"] = _results(home)
     return seen
+
+
+def _break_touches(home) -> dict:
+    """The touches marked as written by load 1, but for three written by load 2; broken: an old
+    and a new touch without a type, two old touches and an old and a new one sharing an id."""
+    with connect(home) as con:
+        ids = [row[0] for row in con.execute(
+            "select touch_id from intermediate.int_touches_unioned order by touch_id "
+            "limit 7").fetchall()]
+        con.execute("update intermediate.int_touches_unioned set _seen_up_to = 1")
+        con.execute("update intermediate.int_touches_unioned set _seen_up_to = 2 "
+                    "where touch_id in (?, ?, ?)", ids[:3])
+        con.execute("update intermediate.int_touches_unioned set touch_type = null "
+                    "where touch_id in (?, ?)", [ids[0], ids[3]])
+        con.execute("update intermediate.int_touches_unioned set touch_id = ? "
+                    "where touch_id = ?", [ids[4], ids[5]])
+        con.execute("update intermediate.int_touches_unioned set touch_id = ? "
+                    "where touch_id = ?", [ids[6], ids[1]])
+    return {"new_without_type": ids[0], "new_sharing_an_old_id": ids[6]}
 
 
 def _results(home) -> dict:
@@ -71,4 +97,18 @@ def test_valid_columns_names_each_column_and_rule_a_row_breaks(runs):
         ("journey_type", "accepted_values", "lead", 1),
         ("judged_by", "not_null", None, 14),
         ("sourced_by", "not_null", None, 1),
+    ]
+
+
+def test_valid_columns_after_an_incremental_build_checks_the_rows_it_wrote(runs):
+    assert runs["since"].returncode == 1
+    [test] = runs["since_results"]["results"]
+    assert "_seen_up_to > 1" in test["compiled_code"]
+    # the old touch without a type and the old touches sharing an id passed the last build's
+    # test; the new touch sharing an old one's id is a duplicate all the same
+    with connect(runs["home"], read_only=True) as con:
+        failing = con.execute(test["compiled_code"]).fetchall()
+    assert sorted(failing) == [
+        ("touch_id", "unique", runs["since_load"]["new_sharing_an_old_id"], 2),
+        ("touch_type", "not_null", None, 1),
     ]

@@ -162,6 +162,27 @@ def test_the_incremental_refresh_moved_and_retired_touches(warehouse):
     assert 0 < written < kept / 10
 
 
+def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehouse):
+    home, _, _ = warehouse
+    built = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+    # the full build's newest load: the mark of every touch the incremental one kept
+    full_build_load, = one(home, """
+        select max(_seen_up_to) from intermediate.int_touches_unioned
+        where _seen_up_to < (select max(load_id) from raw.load_manifest)""")
+    filtered = [r for r in built["results"]
+                if r["unique_id"].startswith("test.alignment.valid_columns_")
+                and re.search(rf"(_load_id|_seen_up_to|changed_after_load) > {full_build_load}\b",
+                              r["compiled_code"])]
+    # the valid_columns tests of the 17 incremental models, passed
+    assert [r["status"] for r in filtered] == ["pass"] * 17
+    events, = [" ".join(r["compiled_code"].split()) for r in filtered
+               if ".valid_columns_stg_hubspot__email_events_" in r["unique_id"]]
+    # a new event's id checked against every event's
+    assert re.search(r"where email_event_id is not null and email_event_id in \(select "
+                     rf"email_event_id from \S+ where _load_id > {full_build_load}\) group by",
+                     events), events
+
+
 def _digest(home: Home, digests: str, count_column: str, journey_id: str) -> tuple:
     """A journey's row count and mark in a journey digest model (dbt_project/macros/digest.sql)."""
     return one(home, f"select {count_column}, changed_after_load from intermediate.{digests} "

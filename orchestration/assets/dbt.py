@@ -28,6 +28,7 @@ from orchestration.build_state import (
     LastBuild,
     build_fingerprint,
     dbt_threads,
+    export_tested_up_to_load,
     forget_build,
     largest_raw_table_rows,
     last_build,
@@ -165,6 +166,7 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     if context.is_subset:
         # A build of part of the project leaves facts no later build may build on.
         forget_build(home)
+        export_tested_up_to_load(None)
         yield from _dbt_build(context, dbt, home, args, variables)
         return
     seeds, seed_checks = _seeds(context.assets_def)
@@ -189,6 +191,7 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                           seeds & context.selected_asset_keys,
                           seed_checks & context.selected_asset_check_keys)
     forget_build(home)
+    export_tested_up_to_load(plan.tested_up_to_load)
     failed = []
     for event in chain(kept, _dbt_build(context, dbt, home, args, variables)):
         if isinstance(event, dg.MaterializeResult):

@@ -2,8 +2,17 @@
     columns that must be filled, those whose values are unique, and those whose values must be
     in a list. dbt's not_null, unique and accepted_values are a node per column, and each node
     cost dbt more than its query. A failing row names the column, the rule broken, the
-    offending value (unique, accepted_values) and how many rows break it. -#}
-{% test valid_columns(model, not_null=[], unique=[], accepted_values={}) %}
+    offending value (unique, accepted_values) and how many rows break it.
+
+    load_column (incremental models): the column that holds the load a row was written from
+    (_load_id) or the newest load when it was written (_seen_up_to, changed_after_load). In an
+    incremental build run by `alignment refresh`, every row at or below the last complete
+    build's newest load is a row that build wrote and tested, so only the newer rows are
+    checked, and a new row's key against every row (tested_up_to_load below). -#}
+{% test valid_columns(model, not_null=[], unique=[], accepted_values={}, load_column=none) %}
+
+{%- set tested_up_to = tested_up_to_load() if load_column else none %}
+{%- set new_rows = none if tested_up_to is none else load_column ~ ' > ' ~ tested_up_to %}
 
 {#- Each check: (column, rule, the offending value, a failing row's condition, rows per value) -#}
 {%- set checks = [] %}
@@ -26,6 +35,11 @@ select
     count(*) as failing_rows
 from {{ model }}
 where {{ condition }}
+{%- if new_rows and rule == 'unique' %}
+    and {{ column }} in (select {{ column }} from {{ model }} where {{ new_rows }})
+{%- elif new_rows %}
+    and {{ new_rows }}
+{%- endif %}
 {%- if per_value %}
 group by {{ column }}
 {%- endif %}
@@ -37,3 +51,17 @@ union all
 {%- endfor %}
 
 {% endtest %}
+
+{#- The newest load of the last complete build, whose tests passed, when this build is an
+    incremental one that `alignment refresh` runs (it sets ALIGNMENT_TESTED_UP_TO_LOAD:
+    orchestration/build_state.py); none otherwise, and every row is tested: a full build, dbt
+    run by hand, or a test of warn severity, whose failures do not stop a build and so may
+    stand in the rows below that load. Read when the test runs, not when dbt parses: the
+    variable changes with every build and must not make dbt parse the project again. -#}
+{% macro tested_up_to_load() %}
+    {%- if not execute or flags.FULL_REFRESH or config.get('severity', 'error') | lower == 'warn' %}
+        {{- return(none) }}
+    {%- endif %}
+    {%- set load = env_var('ALIGNMENT_TESTED_UP_TO_LOAD', '') %}
+    {{- return(load | int if load.isdigit() else none) }}
+{% endmacro %}
