@@ -39,6 +39,10 @@ SAMPLE_ROWS = 5
 # Data Docs' index lists the latest validation results only: it reads every result it lists,
 # so an unbounded index would slow each refresh as the daily history grows.
 DOCS_INDEX_RESULTS = 300
+# A COMPLETE result's lists of every offending row (values, indexes, and the indexes again as
+# a pandas query), which the stored results leave out: Data Docs show the partial lists.
+EVERY_OFFENDING_ROW = frozenset({"unexpected_list", "unexpected_index_list",
+                                 "unexpected_index_query"})
 
 RESULTS_DDL = """
 create table if not exists marts.contract_results (
@@ -247,15 +251,33 @@ def _read_marts(home: Home, expectations: list[Expectation]) -> dict[str, pd.Dat
     frames = {}
     with connect(home, read_only=True) as con:
         for mart, columns in wanted.items():
-            existing = {row[0] for row in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'marts' and table_name = ?", [mart]).fetchall()}
+            existing = dict(con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ?", [mart]).fetchall())
             if not existing:
                 raise SuiteError(f"marts.{mart} does not exist (named by the KPI contract)")
             picked = [c for c in dict.fromkeys(columns) if c in existing]
-            select = ", ".join(f'"{c}"' for c in picked) or "1 as no_columns"
-            frames[mart] = con.execute(f'select {select} from marts."{mart}"').df()
+            select = ", ".join(_as_pandas_reads(c, existing[c]) for c in picked)
+            # Through Arrow: DuckDB's df() makes a Python object of every string on the way
+            # to pandas' Arrow-backed strings. In one chunk a column: GX filters the frame
+            # for most expectations, and Arrow's take over DuckDB's chunks (~100 at 10M
+            # leads) was slower. At 10M the marts' read took 11.4 s by df(), 2.9 s so, and
+            # the suites 35 s against 22 (docs/performance.md, session 24).
+            frames[mart] = con.sql(
+                f'select {select or "1 as no_columns"} from marts."{mart}"'
+            ).to_arrow_table().combine_chunks().to_pandas()
     return frames
+
+
+def _as_pandas_reads(column: str, data_type: str) -> str:
+    """The column typed as DuckDB's df() gives it to pandas, so that the expectations see the
+    same frame: Arrow would bring dates, decimals and 128-bit integers (a sum of counts) as
+    Python objects."""
+    if data_type == "DATE":
+        return f'cast("{column}" as timestamp) as "{column}"'
+    if data_type.startswith("DECIMAL") or data_type in ("HUGEINT", "UHUGEINT"):
+        return f'cast("{column}" as double) as "{column}"'
+    return f'"{column}"'
 
 
 def import_great_expectations():
@@ -315,8 +337,7 @@ def _period_results(e: Expectation, frame: pd.DataFrame, bad: set) -> tuple[Peri
                      for index, row in judged.iterrows())
     if not e.period:
         return (PeriodResult(None, float(len(bad)), 0.0, not bad),)
-    offending = pd.Series([index in bad for index in frame.index], index=frame.index,
-                          dtype="int64")
+    offending = pd.Series(frame.index.isin(list(bad)), index=frame.index, dtype="int64")
     counts = offending.groupby(frame[e.period]).sum()
     return tuple(PeriodResult(_as_date(period), float(count), 0.0, count == 0)
                  for period, count in counts.items())
@@ -332,10 +353,16 @@ def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
     """Validate every expectation of the suites against the warehouse's marts; GX stores the
     results for render_data_docs."""
     import great_expectations as gx
+    from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
     from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
     )
+    from great_expectations.validator.v1_validator import Validator
 
     expectations = [e for suite in suites for e in suite.expectations]
     frames = _read_marts(home, expectations)
@@ -359,13 +386,27 @@ def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
                 source.add_dataframe_asset(mart))
             batch = next(iter(asset.batch_definitions), None) or (
                 asset.add_batch_definition_whole_dataframe("whole_mart"))
-            validation = context.validation_definitions.add_or_update(gx.ValidationDefinition(
-                name=f"{suite.name}.{mart}", data=batch, suite=gx_suite))
-            result = validation.run(batch_parameters={"dataframe": frame},
-                                    expectation_parameters=parameters,
-                                    result_format={"result_format": "COMPLETE"}, run_id=run_id)
+            # COMPLETE: the offending rows' indexes, which the outcomes tally and sample.
+            validator = Validator(batch_definition=batch, batch_parameters={"dataframe": frame},
+                                  result_format={"result_format": "COMPLETE"})
+            result = validator.validate_expectation_suite(gx_suite, parameters)
             by_name = {r.expectation_config.meta["name"]: r for r in result.results}
             outcomes += [_outcome(e, by_name[e.name], frame) for e in group]
+            # Stored for Data Docs as ValidationDefinition.run stores a result, less the lists
+            # of every offending row: Data Docs show the first ones, and GX copied and encoded
+            # each list element by element (at 10M leads 21 s of the suites' 57 s under
+            # cProfile, and 24 MB of JSON a run for kpi_contract_handoffs alone).
+            result.meta.update(run_id=run_id, validation_time=run_id.run_time,
+                               batch_parameters={"dataframe": DATAFRAME_REPLACEMENT_STR})
+            for expectation_result in result.results:
+                expectation_result.result = {
+                    key: value for key, value in expectation_result.result.items()
+                    if key not in EVERY_OFFENDING_ROW}
+            suite_key = ExpectationSuiteIdentifier(name=gx_suite.name)
+            context.validation_results_store.store_validation_results(
+                result, ValidationResultIdentifier(
+                    batch_identifier=validator.active_batch_id,
+                    expectation_suite_identifier=suite_key, run_id=run_id), suite_key)
     # GX keeps the context (and its data sources) for the process, and the source's engine
     # keeps every batch it validated: the marts' frames would stay resident (at 10M leads,
     # gigabytes, while the contract's process renders Data Docs beside publication).

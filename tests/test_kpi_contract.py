@@ -38,6 +38,7 @@ from orchestration import cli, contract_process
 from orchestration.contract import COMMITMENTS, load_contract, write_contract_tables
 from orchestration.home import CONTRACT_FILE, DBT_PROJECT_DIR, Home
 from orchestration.kpi_contract import (
+    EVERY_OFFENDING_ROW,
     Outcome,
     SuiteError,
     Validation,
@@ -238,10 +239,20 @@ def test_a_broken_funnel_blocks_and_the_history_keeps_every_run(runs, crafted_co
     assert isinstance(_rows(home, "select max(checked_at) from marts.contract_results")[0][0],
                       datetime)
     # the stored results carry no fingerprint of the frames, which GX would hash row by row
-    markers = [json.loads(path.read_text(encoding="utf-8"))["meta"]["batch_markers"]
-               for path in (home.reports / "gx" / "uncommitted" / "validations").rglob("*.json")]
+    stored = {path: json.loads(path.read_text(encoding="utf-8"))
+              for path in (home.reports / "gx" / "uncommitted" / "validations").rglob("*.json")}
+    markers = [result["meta"]["batch_markers"] for result in stored.values()]
     assert len(markers) == 8 * 4
     assert [sorted(marker) for marker in markers] == [["ge_load_time"]] * len(markers)
+    # nor the lists of every offending row: the count and the first ones (D, in the strict run)
+    assert not any(EVERY_OFFENDING_ROW & set(expectation["result"])
+                   for result in stored.values() for expectation in result["results"])
+    [handoffs] = [result for path, result in stored.items()
+                  if path.parts[-5:-2] == ("sales", "kpi_contract_handoffs", runs["strict"].run_id)]
+    unworked = next(expectation["result"] for expectation in handoffs["results"]
+                    if expectation["expectation_config"]["meta"]["name"]
+                    == "no_handoff_left_unworked")
+    assert (unworked["unexpected_count"], unworked["partial_unexpected_index_list"]) == (1, [5])
 
 
 def _alive(pid: int) -> bool:
