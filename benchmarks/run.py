@@ -3,16 +3,19 @@
 For each size: generate a company (`alignment generate`), hold back its last day, measure a
 full refresh, time the floor (benchmarks/floor.sql) and dbt's own funnel models on the same
 raw tables, land the held-back day and measure the refresh that loads it, then one more
-refresh with nothing new (the fixed overhead: dbt skipped). Results go to
-benchmarks/results.json and the table between the bench markers of docs/performance.md.
+refresh with nothing new (the fixed overhead: dbt skipped). --repeat runs those steps that
+many times, each on a copy of the generated company (the machine is shared and noisy): the
+table quotes the medians of the times and of each run's own ratios, and the largest peak
+memory. Results go to benchmarks/results.json and the table between the bench markers of
+docs/performance.md.
 
 --large writes benchmarks/results_large.json and the table between the bench-large markers
 instead (`make bench-large`: 10M leads); --full-only measures the full refresh alone;
 --gzip-landing compresses the landing files (and the held-back day) as the exports' gzip
 variants do (.csv.gz, .jsonl.gz) before the refresh reads them.
 
-    python benchmarks/run.py --sizes 10000 20000 100000 1000000 [--work DIR]
-    python benchmarks/run.py --sizes 10000000 --large --gzip-landing [--full-only]
+    python benchmarks/run.py --sizes 10000 20000 100000 1000000 [--repeat 3] [--work DIR]
+    python benchmarks/run.py --sizes 10000000 --large --gzip-landing --repeat 1 [--full-only]
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -124,7 +128,7 @@ def gzip_files(folder: Path) -> None:
         list(pool.map(lambda path: subprocess.run(["gzip", "-1", path], check=True), files))
 
 
-def bench_size(leads: int, work: Path, *, full_only: bool = False,
+def bench_size(leads: int, work: Path, *, repeat: int = 1, full_only: bool = False,
                gzip: bool = False) -> dict:
     home = work / f"leads_{leads}"
     shutil.rmtree(home, ignore_errors=True)
@@ -132,24 +136,41 @@ def bench_size(leads: int, work: Path, *, full_only: bool = False,
     subprocess.run([ALIGNMENT, "generate", "--home", str(home), "--leads", str(leads),
                     "--seed", "42"], check=True, capture_output=True)
     generate_seconds = time.monotonic() - started
+    run = {"leads": leads, "generate_seconds": round(generate_seconds, 1),
+           "landing": "gzip" if gzip else "as generated",
+           "memory_limit": os.environ.get("ALIGNMENT_MEMORY_LIMIT", "80%")}
     if not full_only:
         # split as text, then gzipped by gzip(1): Python's gzip was half of a gzipped split
         started = time.monotonic()
-        held_back = hold_back_days(home, 1, home / "day2")
-        split_seconds = time.monotonic() - started
+        run["rows_held_back_for_the_day"] = hold_back_days(home, 1, home / "day2")
+        run["day_split_seconds"] = round(time.monotonic() - started, 1)
     if gzip:
         gzip_files(home / "landing")
         if not full_only:
             gzip_files(home / "day2")
+    if repeat == 1:
+        runs = [measure_steps(home, leads, full_only=full_only)]
+    else:
+        runs = []
+        for number in range(1, repeat + 1):
+            # Each run from the company as generated; the last one's home stays to look at.
+            copy = work / f"leads_{leads}_run{number}"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(home, copy)
+            runs.append(measure_steps(copy, leads, full_only=full_only))
+            if number < repeat:
+                shutil.rmtree(copy)
+    return {**run, **medians(runs), "runs": runs}
+
+
+def measure_steps(home: Path, leads: int, *, full_only: bool = False) -> dict:
+    """One run of the measured steps on a generated company, its day held back."""
     (home / "logs").mkdir(parents=True, exist_ok=True)
     full = measure_refresh(ALIGNMENT, home, home / "logs" / "bench_full.log")
     if full.returncode != 0:
         raise SystemExit(f"the full refresh of {leads} leads failed: {home}/logs/bench_full.log")
-    run = {"leads": leads, "generate_seconds": round(generate_seconds, 1),
-           "landing": "gzip" if gzip else "as generated",
-           "memory_limit": os.environ.get("ALIGNMENT_MEMORY_LIMIT", "80%")}
     if full_only:
-        return {**run, "full": asdict(full)}
+        return {"full": asdict(full)}
     funnel_seconds = funnel_models_seconds(home)
     floor_result = floor(home)
     land_day(home / "day2", home / "landing")
@@ -163,9 +184,6 @@ def bench_size(leads: int, work: Path, *, full_only: bool = False,
         raise SystemExit(f"the unchanged refresh of {leads} leads failed: "
                          f"{home}/logs/bench_unchanged.log")
     return {
-        **run,
-        "rows_held_back_for_the_day": held_back,
-        "day_split_seconds": round(split_seconds, 1),
         "full": asdict(full),
         "incremental": asdict(incremental),
         "unchanged": asdict(unchanged),
@@ -177,6 +195,38 @@ def bench_size(leads: int, work: Path, *, full_only: bool = False,
     }
 
 
+def medians(runs: list[dict]) -> dict:
+    """The runs' medians, each ratio the median of the runs' own ratios (never a ratio of two
+    medians); peak memory the largest of the runs', as its target is a ceiling."""
+    def median(values: list[float | None]) -> float | None:
+        known = [value for value in values if value is not None]
+        return statistics.median(known) if known else None
+
+    summary: dict = {}
+    for kind in ("full", "incremental", "unchanged"):
+        if kind not in runs[0]:
+            continue
+        measures = [run[kind] for run in runs]
+        summary[kind] = {
+            "wall_seconds": median([m["wall_seconds"] for m in measures]),
+            "peak_rss_bytes": max(m["peak_rss_bytes"] for m in measures),
+            "returncode": max(m["returncode"] for m in measures),
+            "stages": {stage: {
+                "seconds": median([m["stages"].get(stage, {}).get("seconds") for m in measures]),
+                "peak_rss_bytes": max(m["stages"].get(stage, {}).get("peak_rss_bytes", 0)
+                                      for m in measures)}
+                for stage in measures[0]["stages"]}}
+    for key in ("dbt_funnel_models_seconds", "funnel_to_floor_ratio",
+                "incremental_to_full_ratio", "unchanged_to_full_ratio"):
+        if key in runs[0]:
+            summary[key] = median([run[key] for run in runs])
+    if "floor" in runs[0]:
+        summary["floor"] = {"seconds": median([run["floor"]["seconds"] for run in runs]),
+                            "peak_rss_bytes": median([run["floor"]["peak_rss_bytes"]
+                                                      for run in runs])}
+    return summary
+
+
 def _gb(value: int | None) -> str:
     return "–" if not value else f"{value / 2**30:.2f}"
 
@@ -185,7 +235,7 @@ def table(results: dict, results_file: Path) -> str:
     m = results["machine"]
     lines = [f"Measured {m['date']} at commit {m['commit']} on {m['cores']} cores "
              f"({m['cpu']}), {m['memory_gb']} GB, load average {m['load_average_at_start']} "
-             f"at start; one run per size (benchmarks/{results_file.name}).", "",
+             f"at start; {_runs_per_size(results)} (benchmarks/{results_file.name}).", "",
              "| leads | refresh | wall s | startup | ingest | dbt | contract | publish | "
              "report | peak GB | / full | dbt funnel models s | floor s | "
              "funnel / floor |",
@@ -209,6 +259,14 @@ def table(results: dict, results_file: Path) -> str:
     return "\n".join(lines)
 
 
+def _runs_per_size(results: dict) -> str:
+    repeat = results["machine"].get("repeat", 1)
+    if repeat == 1:
+        return "one run per size"
+    return (f"the median of {repeat} runs per size (each ratio the median of the runs' own), "
+            f"peak GB the largest")
+
+
 def write_doc(results: dict, results_file: Path, markers: tuple[str, str]) -> None:
     text = DOC.read_text(encoding="utf-8")
     start, end = markers
@@ -227,12 +285,15 @@ def main() -> int:
                         help="measure the full refresh only")
     parser.add_argument("--gzip-landing", action="store_true",
                         help="gzip the generated landing files before the refresh reads them")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the measured steps per size (medians quoted)")
     args = parser.parse_args()
     results_file, markers = OUTPUTS[args.large]
-    results = {"machine": machine(), "runs": []}
+    results = {"machine": {**machine(), "repeat": args.repeat}, "runs": []}
     for leads in args.sizes:
         print(f"bench: {leads:,} leads ...", file=sys.stderr, flush=True)
-        run = bench_size(leads, args.work, full_only=args.full_only, gzip=args.gzip_landing)
+        run = bench_size(leads, args.work, repeat=args.repeat, full_only=args.full_only,
+                         gzip=args.gzip_landing)
         results["runs"].append(run)
         print(f"bench: {leads:,} leads: full {run['full']['wall_seconds']:.1f}s", file=sys.stderr,
               flush=True)
