@@ -272,7 +272,7 @@ def test_the_incremental_build_wrote_only_the_rows_that_differ(warehouse):
     log = (home.root / "logs" / "refresh.log").read_text(encoding="utf-8")
     rewritten = {name: (int(written), int(deleted))
                  for _, name, written, deleted in REWRITTEN.findall(log)}
-    assert set(rewritten) == diffed and len(diffed) == 7
+    assert set(rewritten) == diffed and len(diffed) == 10
     for name, (written, deleted) in rewritten.items():
         schema = manifest["nodes"][f"model.alignment.{name}"]["schema"]
         rows, = one(home, f"select count(*) from {schema}.{name}")

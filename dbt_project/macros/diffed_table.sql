@@ -4,27 +4,29 @@
     A per-lead model rebuilt whole by every refresh may spend most of its time writing: at 1M
     leads fct_lead_funnel took 3.1 s as a table and 1.8 s written by difference. Where the
     table exists with the columns the model selects now, this materialization computes the
-    model's rows as a table build would, looks for each among the table's rows (the same key
-    and the same 64-bit hash of every column, macros/digest.sql: row_digest) and deletes and
-    inserts only the rows that are new, changed or gone. The table then holds exactly what a
-    rebuild would: no input is trusted to say what changed, every row is compared.
+    model's rows as a table build would, looks for each among the table's rows (the same two
+    64-bit hashes of every column, taken in opposite orders, macros/digest.sql: row_digest)
+    and deletes and inserts only the rows that are new, changed or gone. The table then holds
+    exactly what a rebuild would: no input is trusted to say what changed, every row is
+    compared.
 
-    Rows are matched on the key and the hash together, and a row of the table that no row of
-    the model matches is deleted by its physical id (table_row_id), never by its key: when
-    bad input makes the model give one key two different rows, the table gets both, as a
-    rebuild would, and the key's unique test fails, instead of one row silently replacing the
-    other. The one case a rebuild would differ in: rows identical in every column, which the
-    table keeps as many times as it held them (a row it held once stays once when the model
-    gives it twice).
+    Rows are matched on their hashes alone, and a row of the table that no row of the model
+    matches is deleted by its physical id (table_row_id), never by a key: when bad input makes
+    the model give one key two different rows, the table gets both, as a rebuild would, and
+    the key's unique test fails, instead of one row silently replacing the other. The one case
+    a rebuild would differ in: rows identical in every column, which the table keeps as many
+    times as it held them (a row it held once stays once when the model gives it twice).
 
-    It pays where writing costs more than the comparison, a join of every row on the key
-    carrying every column: not for the widest and longest tables at 10M leads under a 6 GB
-    memory limit (fct_touchpoints 34.5 s against 24.5 s as a table), which stay tables.
+    Matching on the hashes, not on a key and one hash, keeps the comparison's hash table
+    small: at 10M leads fct_touchpoints' keys are two strings over 37M rows, and its
+    comparison took 20.5-24.1 s on them against 10.2-10.4 s on the two hashes (session 25).
 
-    unique_key: the column (or list of columns) that is unique and not null in the model's
-    rows, as its data tests check; rows are matched on it and their hash. A full refresh, a missing table or a change of its columns
-    (a custom column new in raw) rebuild it whole, as materialized='table' does. Spark, whose
-    tables cannot delete rows, rebuilds it whole (diffed_table() gives 'table' there). -#}
+    It pays where writing costs more than the comparison, which carries every column of the
+    model's rows: not for a model that computes much and writes little (fct_buying_group), nor
+    one whose rows move with the as-of moment (fct_lead_handoff). A full refresh, a missing
+    table or a change of its columns (a custom column new in raw) rebuild it whole, as
+    materialized='table' does. Spark, whose tables cannot delete rows, rebuilds it whole
+    (diffed_table() gives 'table' there). -#}
 {% macro diffed_table() -%}
     {{ return(adapter.dispatch('diffed_table', 'alignment')()) }}
 {%- endmacro %}
@@ -53,14 +55,15 @@
 {#- The model's rows that the table does not hold (every column and _row_digest), and the
     table's rows the model does not give (every column null but _built_row, the row's
     physical id). names: the model's columns, quoted. -#}
-{% macro rows_that_differ(model_sql, target, names, keys) -%}
+{% macro rows_that_differ(model_sql, target, names) -%}
     with
 
     model_rows as (
 
         select
             model_sql.*,
-            {{ row_digest(names) }} as _row_digest
+            {{ row_digest(names) }} as _row_digest,
+            {{ row_digest(names | reverse | list) }} as _row_digest_reversed
         from (
             {{ model_sql }}
         ) as model_sql
@@ -71,10 +74,8 @@
 
         select
             {{ table_row_id() }} as _built_row,
-            {%- for key in keys %}
-            {{ adapter.quote(key) }},
-            {%- endfor %}
-            {{ row_digest(names) }} as _row_digest
+            {{ row_digest(names) }} as _row_digest,
+            {{ row_digest(names | reverse | list) }} as _row_digest_reversed
         from {{ target }}
 
     )
@@ -84,10 +85,8 @@
         built_rows._built_row
     from model_rows
     full outer join built_rows
-        on {% for key in keys -%}
-            model_rows.{{ adapter.quote(key) }} = built_rows.{{ adapter.quote(key) }} and
-        {% endfor -%}
-            model_rows._row_digest = built_rows._row_digest
+        on model_rows._row_digest = built_rows._row_digest
+            and model_rows._row_digest_reversed = built_rows._row_digest_reversed
     where model_rows._row_digest is null
         or built_rows._row_digest is null
 {%- endmacro %}
@@ -102,8 +101,6 @@
 {%- endmacro %}
 
 {% materialization diffed_table, default %}
-    {%- set keys = config.require('unique_key') -%}
-    {%- set keys = [keys] if keys is string else keys -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
@@ -131,7 +128,7 @@
         {%- set differences = make_temp_relation(target_relation, '__dbt_differences') -%}
         {% call statement('differences') -%}
             {{ create_table_as(True, differences,
-                               rows_that_differ(compiled_code, target_relation, names, keys)) }}
+                               rows_that_differ(compiled_code, target_relation, names)) }}
         {%- endcall %}
         {%- set counted = run_query(
                 'select count(_row_digest), count(_built_row) from ' ~ differences) -%}

@@ -4,7 +4,7 @@
     (a lead first, a contact second). A contact matched to no lead and no contact is a
     HubSpot-only inquiry and starts its own journey; one matched only to a Salesforce contact
     that no lead was converted to belongs to no journey (a customer contact, not a lead). -#}
-{{ config(materialized=diffed_table(), unique_key='hubspot_contact_id') }}
+{{ config(materialized=diffed_table()) }}
 with
 
 hubspot_contacts as {{ not_materialized() }} (

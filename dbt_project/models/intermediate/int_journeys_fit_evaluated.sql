@@ -5,7 +5,7 @@
     the converted account's fills gaps. Unknown employees fail a version with a bound, an
     unknown country fails a version with a country list, an unknown seniority fails a version
     with a seniority list: fit must be shown, not assumed. -#}
-{{ config(materialized=diffed_table(), unique_key=['journey_id', 'definition_version']) }}
+{{ config(materialized=diffed_table()) }}
 with
 
 journeys as (

@@ -1,7 +1,7 @@
 {#- One journey per person entering the funnel: every Salesforce lead that is not deleted, and
     every HubSpot contact that matched no Salesforce lead or contact (a HubSpot-only inquiry).
     Carries who the person is, where the lead came from and its fit attributes. -#}
-{{ config(materialized=diffed_table(), unique_key='journey_id') }}
+{{ config(materialized=diffed_table()) }}
 with
 
 leads as (

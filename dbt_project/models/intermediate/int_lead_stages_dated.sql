@@ -9,7 +9,7 @@
     does not date (no history exported, or a gap) is inferred, acceptance by the current
     version's list: conversion at converted_date, any other stage at the lead's last
     modification; stage_dates_inferred flags such leads. -#}
-{{ config(materialized=diffed_table(), unique_key='lead_id') }}
+{{ config(materialized=diffed_table()) }}
 with
 
 leads as (

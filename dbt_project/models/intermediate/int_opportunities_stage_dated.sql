@@ -2,7 +2,7 @@
     lost: its close date (the sales convention: bookings count on the close date), else the
     first OpportunityHistory change into a stage of that category. Won and lost follow
     Salesforce's IsWon / IsClosed flags; the stage map only names stages. -#}
-{{ config(materialized=diffed_table(), unique_key='opportunity_id') }}
+{{ config(materialized=diffed_table()) }}
 with
 
 opportunities as (

@@ -6,7 +6,7 @@
     no date or no version was in force). HubSpot's side covers every HubSpot contact of the
     journey: the earliest MQL date, and MQL when any of them is. When both call it MQL the
     journey agrees whatever the minutes between the two dates. -#}
-{{ config(materialized=diffed_table(), unique_key='journey_id') }}
+{{ config(materialized=diffed_table()) }}
 with
 
 funnel as (

@@ -2,7 +2,7 @@
     when it reached each stage of the demand waterfall, who sourced it, and where it stands.
     The handoff to sales is the sales-ready lead (SRL) of the agreed contract; MQL and SRL
     count only when they came no later than sales acceptance. -#}
-{{ config(materialized=diffed_table(), unique_key='journey_id') }}
+{{ config(materialized=diffed_table()) }}
 {%- set custom_columns = existing_columns(ref('stg_salesforce__leads'), var('lead_custom_columns', [])) -%}
 with
 

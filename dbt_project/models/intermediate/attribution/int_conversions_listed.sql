@@ -8,6 +8,7 @@
     window_start_at; the moments of the lead's and the opportunity's creation place the W-shaped
     and full-path key touches. conversion_month: the reporting-time-zone month of the moment,
     except won, whose close date keeps its own calendar month. -#}
+{{ config(materialized=diffed_table()) }}
 
 {%- set config = attribution_config() %}
 

@@ -4,6 +4,7 @@
     has no time); an Event at the first of its creation and its start (a meeting booked
     ahead was a contact when it was booked). Activities of marketing, partner or other users
     are not sales touches. -#}
+{{ config(materialized=diffed_table()) }}
 
 with
 

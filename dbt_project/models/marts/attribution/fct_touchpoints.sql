@@ -3,6 +3,7 @@
     counts under campaign `unmapped`; a touch with no campaign key at all (a form without
     utm_campaign, a sales activity) under `no_campaign`, its channel by touch kind
     (campaign_channel_map). No touch is dropped. -#}
+{{ config(materialized=diffed_table()) }}
 
 with
 
