@@ -78,3 +78,27 @@
     {%- if also_where %} or {{ also_where }}{% endif %}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Per-record incremental models over staging (int_lead_stages_dated): the keys to compute
+    again, those of records whose latest version a load after the model's newest
+    (_seen_up_to) brought into any of the staging models it reads. A staging model writes a
+    record again, with the load of its new version, whenever a load brings one
+    (versions_of_changed_records), and never drops one: raw only grows. inputs: [model,
+    key column] pairs, the model's rows read by that key. -#}
+{% macro records_to_rebuild(inputs) -%}
+    {%- for model, key in inputs %}
+    {%- if not loop.first %}
+    union
+    {%- endif %}
+    select {{ key }} from {{ ref(model) }}
+    where _load_id > {{ loaded_up_to('_seen_up_to') }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The pre-hook of a per-record incremental model: its rows of the records to compute again
+    deleted (a record may have none now: a lead deleted in Salesforce). -#}
+{% macro rebuilt_records_deleted(key, inputs) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where {{ key }} in ({{ records_to_rebuild(inputs) }})
+    {%- endif -%}
+{%- endmacro %}

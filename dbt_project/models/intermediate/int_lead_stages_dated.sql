@@ -8,20 +8,43 @@
     rejecting status, first recycled. A stage that the current status shows but the history
     does not date (no history exported, or a gap) is inferred, acceptance by the current
     version's list: conversion at converted_date, any other stage at the lead's last
-    modification; stage_dates_inferred flags such leads. -#}
-{{ config(materialized=diffed_table()) }}
+    modification; stage_dates_inferred flags such leads.
+
+    Incremental by lead (macros/incremental.sql: records_to_rebuild): a lead's dates follow
+    from its lead record and its history records alone (the definitions and the status map
+    are every lead's, and a build after they change rebuilds everything:
+    orchestration/build_state.py), so a build computes again the leads a newer load brought
+    a version of either. _seen_up_to: the newest load in raw when the row was written. -#}
+{%- set inputs = [['stg_salesforce__leads', 'lead_id'], ['stg_salesforce__lead_history', 'lead_id']] %}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='lead_id',
+    pre_hook="{{ rebuilt_records_deleted('lead_id', [['stg_salesforce__leads', 'lead_id'], ['stg_salesforce__lead_history', 'lead_id']]) }}",
+) }}
 with
 
 leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
     where not is_deleted
+    {%- if is_incremental() %}
+        and lead_id in ({{ records_to_rebuild(inputs) }})
+    {%- endif %}
 
 ),
 
 lead_history as (
 
     select * from {{ ref('stg_salesforce__lead_history') }}
+    {%- if is_incremental() %}
+    where lead_id in ({{ records_to_rebuild(inputs) }})
+    {%- endif %}
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -276,8 +299,10 @@ final as (
         end as disqualified_at,
         rejection_reason,
         recycled_at,
-        stage_dates_inferred
+        stage_dates_inferred,
+        newest_load.load_id as _seen_up_to
     from took
+    cross join newest_load
 
 )
 
