@@ -39,7 +39,7 @@ def demo_2k(tmp_path_factory):
     reports/, never rebuild it (tests/homes.py copies it)."""
     import os
 
-    from demo_later import LATER_DAYS, later_takeover_and_bounce
+    from demo_later import LATER_DAYS, later_crafted_changes
     from orchestration.demo import generate
     from orchestration.demo.day_split import hold_back_days, land_day
     from orchestration.refresh import run_refresh
@@ -51,7 +51,7 @@ def demo_2k(tmp_path_factory):
     assert hold_back_days(home.root, LATER_DAYS, later) > 0
     first = run_refresh(home)
     assert first.ok, first.failures
-    later_takeover_and_bounce(home, later)
+    later_crafted_changes(home, later)
     land_day(later, home.landing)
     outcome = run_refresh(home)
     if previous is None:

@@ -11,8 +11,9 @@ RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
 # What records how incremental builds got to a table rather than what it holds: compared
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
 # the load after which each key last changed, and a gone key until the next build, as the
-# journey digests do for journeys; int_touches_unioned, the per-journey models and
-# int_lead_stages_dated the newest load when each row was written.
+# journey digests do for journeys; int_touches_unioned, the per-journey models,
+# int_lead_stages_dated and int_hubspot_contacts_matched the newest load when each row was
+# written.
 BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                         "journey_id is not null"),
                  "intermediate.int_scoring_inputs_digested": ("changed_after_load",
@@ -26,6 +27,7 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                  "intermediate.int_journeys_scored": ("_seen_up_to", "true"),
                  "intermediate.int_nurture_stays": ("_seen_up_to", "true"),
                  "intermediate.int_lead_stages_dated": ("_seen_up_to", "true"),
+                 "intermediate.int_hubspot_contacts_matched": ("_seen_up_to", "true"),
                  "marts.fct_attribution": ("_seen_up_to", "true")}
 
 

@@ -3,16 +3,37 @@
     salesforcecontactid (through the lead converted to that contact), then the normalized e-mail
     (a lead first, a contact second). A contact matched to no lead and no contact is a
     HubSpot-only inquiry and starts its own journey; one matched only to a Salesforce contact
-    that no lead was converted to belongs to no journey (a customer contact, not a lead). -#}
-{{ config(materialized=diffed_table()) }}
+    that no lead was converted to belongs to no journey (a customer contact, not a lead).
+
+    Incremental by HubSpot contact: a build matches again the contacts whose match a newer
+    load of the three staging models may have changed (macros/rematched_hubspot_contacts.sql)
+    and replaces their rows (delete+insert by hubspot_contact_id: a contact, never dropped by
+    staging, always has one). The lifecycle stage map is every contact's, and a build after
+    it changes rebuilds everything (orchestration/build_state.py). _seen_up_to: the newest
+    load in raw when the row was written. -#}
+{{ config(materialized=incremental_fact(), unique_key='hubspot_contact_id') }}
 with
+
+{%- if is_incremental() %}
+
+rematched as (
+
+    {{ rematched_hubspot_contacts() }}
+
+),
+{%- endif %}
 
 hubspot_contacts as {{ not_materialized() }} (
 
     select * from {{ ref('stg_hubspot__contacts') }}
+    {%- if is_incremental() %}
+    where hubspot_contact_id in (select rematched.hubspot_contact_id from rematched)
+    {%- endif %}
 
 ),
 
+-- the leads and contacts a match reads: of the rematched contacts' e-mail addresses and
+-- Salesforce contacts in an incremental build (every record of a ranked partition is kept)
 leads as {{ not_materialized() }} (
 
     select * from {{ ref('stg_salesforce__leads') }}
@@ -23,6 +44,12 @@ leads as {{ not_materialized() }} (
 contacts as {{ not_materialized() }} (
 
     select * from {{ ref('stg_salesforce__contacts') }}
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -44,6 +71,14 @@ contact_leads as (
         ) as lead_rank
     from leads
     where converted_contact_id is not null
+    {%- if is_incremental() %}
+        and converted_contact_id in (
+            select hubspot_contacts.salesforce_contact_id from hubspot_contacts
+            union
+            select contacts.contact_id from contacts
+            where contacts.email in (select hubspot_contacts.email from hubspot_contacts)
+        )
+    {%- endif %}
 
 ),
 
@@ -56,6 +91,9 @@ email_leads as (
         row_number() over (partition by email order by created_at desc, lead_id desc) as lead_rank
     from leads
     where email is not null
+    {%- if is_incremental() %}
+        and email in (select hubspot_contacts.email from hubspot_contacts)
+    {%- endif %}
 
 ),
 
@@ -67,6 +105,9 @@ email_contacts as (
         row_number() over (partition by email order by created_at desc, contact_id desc) as contact_rank
     from contacts
     where email is not null
+    {%- if is_incremental() %}
+        and email in (select hubspot_contacts.email from hubspot_contacts)
+    {%- endif %}
 
 ),
 
@@ -149,10 +190,12 @@ final as (
         coalesce(lifecycle_stage_map.funnel_stage, 'unmapped') as lifecycle_funnel_stage,
         hubspot_contacts.became_mql_at,
         hubspot_contacts.became_sql_at,
-        hubspot_contacts.hubspot_score
+        hubspot_contacts.hubspot_score,
+        newest_load.load_id as _seen_up_to
     from hubspot_contacts
     inner join matched
         on hubspot_contacts.hubspot_contact_id = matched.hubspot_contact_id
+    cross join newest_load
     left join lifecycle_stage_map
         on {{ picklist_key('hubspot_contacts.lifecycle_stage') }}
             = {{ picklist_key('lifecycle_stage_map.lifecycle_stage') }}

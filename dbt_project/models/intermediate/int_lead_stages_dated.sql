@@ -278,7 +278,7 @@ took as (
 
 ),
 
-final as (
+stages as (
 
     select
         lead_id,
@@ -299,9 +299,17 @@ final as (
         end as disqualified_at,
         rejection_reason,
         recycled_at,
-        stage_dates_inferred,
-        newest_load.load_id as _seen_up_to
+        stage_dates_inferred
     from took
+
+),
+
+final as (
+
+    select
+        stages.*,
+        newest_load.load_id as _seen_up_to
+    from stages
     cross join newest_load
 
 )
