@@ -176,8 +176,8 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                 if r["unique_id"].startswith("test.alignment.valid_columns_")
                 and re.search(rf"(_load_id|_seen_up_to|changed_after_load) > {full_build_load}\b",
                               r["compiled_code"])]
-    # the valid_columns tests of the 19 incremental models, passed
-    assert [r["status"] for r in filtered] == ["pass"] * 19
+    # the valid_columns tests of the 20 incremental models, passed
+    assert [r["status"] for r in filtered] == ["pass"] * 20
     events, = [" ".join(r["compiled_code"].split()) for r in filtered
                if ".valid_columns_stg_hubspot__email_events_" in r["unique_id"]]
     # a new event's id checked against every event's
@@ -301,6 +301,22 @@ def test_the_incremental_build_matched_again_the_hubspot_contacts_a_load_may_mov
         select match_method, lead_id, journey_id, _seen_up_to
         from intermediate.int_hubspot_contacts_matched where hubspot_contact_id = ?""",
                [moved_contact]) == ("unmatched", None, f"hs_contact:{moved_contact}", newest)
+    # int_journeys_identified computed again the journey it left (the lead's: its contact
+    # gone, its address new) and the one it started
+    left, = one(home, """
+        select replaced_journey_id from intermediate.int_hubspot_contacts_matched
+        where hubspot_contact_id = ?""", [moved_contact])
+    assert left.startswith("sf_lead:")
+    assert one(home, """
+        select email, hubspot_contact_id, _seen_up_to from intermediate.int_journeys_identified
+        where journey_id = ?""", [left]) == (moved_email, None, newest)
+    assert one(home, """
+        select journey_type, _seen_up_to from intermediate.int_journeys_identified
+        where journey_id = ?""", [f"hs_contact:{moved_contact}"]) == ("hubspot_contact", newest)
+    written, journeys = one(home, """
+        select count(*) filter (where _seen_up_to = ?), count(*)
+        from intermediate.int_journeys_identified""", [newest])
+    assert 0 < written < journeys / 5
     assert one(home, """
         select match_method, _seen_up_to from intermediate.int_hubspot_contacts_matched
         where lead_id = ? and match_method = 'email_lead'""", [TAKEOVER_LEAD]) \
@@ -329,7 +345,7 @@ def test_the_incremental_build_wrote_only_the_rows_that_differ(warehouse):
     log = (home.root / "logs" / "refresh.log").read_text(encoding="utf-8")
     rewritten = {name: (int(written), int(deleted))
                  for _, name, written, deleted in REWRITTEN.findall(log)}
-    assert set(rewritten) == diffed and len(diffed) == 8
+    assert set(rewritten) == diffed and len(diffed) == 7
     for name, (written, deleted) in rewritten.items():
         schema = manifest["nodes"][f"model.alignment.{name}"]["schema"]
         rows, = one(home, f"select count(*) from {schema}.{name}")

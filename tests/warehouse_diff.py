@@ -12,8 +12,9 @@ RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
 # the load after which each key last changed, and a gone key until the next build, as the
 # journey digests do for journeys; int_touches_unioned, the per-journey models,
-# int_lead_stages_dated and int_hubspot_contacts_matched the newest load when each row was
-# written.
+# int_lead_stages_dated, int_hubspot_contacts_matched and int_journeys_identified the newest
+# load when each row was written (and int_hubspot_contacts_matched the journey of the row
+# each replaced).
 BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                         "journey_id is not null"),
                  "intermediate.int_scoring_inputs_digested": ("changed_after_load",
@@ -27,7 +28,9 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                  "intermediate.int_journeys_scored": ("_seen_up_to", "true"),
                  "intermediate.int_nurture_stays": ("_seen_up_to", "true"),
                  "intermediate.int_lead_stages_dated": ("_seen_up_to", "true"),
-                 "intermediate.int_hubspot_contacts_matched": ("_seen_up_to", "true"),
+                 "intermediate.int_hubspot_contacts_matched": (("_seen_up_to",
+                                                                 "replaced_journey_id"), "true"),
+                 "intermediate.int_journeys_identified": ("_seen_up_to", "true"),
                  "marts.fct_attribution": ("_seen_up_to", "true")}
 
 
@@ -41,14 +44,15 @@ def _significant(column: str) -> str:
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
     schema, name = table.split(".")
-    history, _ = BUILD_HISTORY.get(table, (None, None))
+    history, _ = BUILD_HISTORY.get(table, ((), None))
+    history = (history,) if isinstance(history, str) else history
     return ", ".join(
         _significant(column) if kind in ("DOUBLE", "FLOAT") else f'"{column}"'
         for column, kind in con.execute(
             "select column_name, data_type from information_schema.columns "
             "where table_catalog = 'current' and table_schema = ? and table_name = ? "
             "order by column_name", [schema, name]).fetchall()
-        if column != history)
+        if column not in history)
 
 
 def table_differences(current: str, other: str) -> dict[str, tuple[int, int]]:

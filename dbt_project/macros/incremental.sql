@@ -102,3 +102,28 @@
     delete from {{ this }} where {{ key }} in ({{ records_to_rebuild(inputs) }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- The journeys an incremental build of int_journeys_identified computes again: those of the
+    leads a load after its newest (_seen_up_to) brought a version of (a deleted lead's too),
+    and those the HubSpot contacts matched again since joined (journey_id) or left
+    (replaced_journey_id: int_hubspot_contacts_matched, built earlier in the same run; a run
+    that fails between them leaves the next one a full build). Read from upstream alone, so
+    the pre-hook's delete and the build read the same set. -#}
+{% macro journeys_reidentified() -%}
+    {%- set up_to = loaded_up_to('_seen_up_to') %}
+    select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} from {{ ref('stg_salesforce__leads') }}
+    where _load_id > {{ up_to }}
+    union
+    select journey_id from {{ ref('int_hubspot_contacts_matched') }}
+    where _seen_up_to > {{ up_to }}
+    union
+    select replaced_journey_id from {{ ref('int_hubspot_contacts_matched') }}
+    where _seen_up_to > {{ up_to }}
+{%- endmacro %}
+
+{#- Its pre-hook: the rows of those journeys deleted. -#}
+{% macro reidentified_journeys_deleted() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where journey_id in ({{ journeys_reidentified() }})
+    {%- endif -%}
+{%- endmacro %}

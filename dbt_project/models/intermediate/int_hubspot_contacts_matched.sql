@@ -10,7 +10,9 @@
     and replaces their rows (delete+insert by hubspot_contact_id: a contact, never dropped by
     staging, always has one). The lifecycle stage map is every contact's, and a build after
     it changes rebuilds everything (orchestration/build_state.py). _seen_up_to: the newest
-    load in raw when the row was written. -#}
+    load in raw when the row was written; replaced_journey_id: the journey of the row it
+    replaced (incremental builds), which int_journeys_identified computes again when the
+    contact left it. -#}
 {{ config(materialized=incremental_fact(), unique_key='hubspot_contact_id') }}
 with
 
@@ -191,7 +193,12 @@ final as (
         hubspot_contacts.became_mql_at,
         hubspot_contacts.became_sql_at,
         hubspot_contacts.hubspot_score,
-        newest_load.load_id as _seen_up_to
+        newest_load.load_id as _seen_up_to,
+        {%- if is_incremental() %}
+        replaced.journey_id as replaced_journey_id
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as replaced_journey_id
+        {%- endif %}
     from hubspot_contacts
     inner join matched
         on hubspot_contacts.hubspot_contact_id = matched.hubspot_contact_id
@@ -199,6 +206,10 @@ final as (
     left join lifecycle_stage_map
         on {{ picklist_key('hubspot_contacts.lifecycle_stage') }}
             = {{ picklist_key('lifecycle_stage_map.lifecycle_stage') }}
+    {%- if is_incremental() %}
+    left join {{ this }} as replaced
+        on hubspot_contacts.hubspot_contact_id = replaced.hubspot_contact_id
+    {%- endif %}
 
 )
 

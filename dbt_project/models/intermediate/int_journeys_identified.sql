@@ -1,19 +1,43 @@
 {#- One journey per person entering the funnel: every Salesforce lead that is not deleted, and
     every HubSpot contact that matched no Salesforce lead or contact (a HubSpot-only inquiry).
-    Carries who the person is, where the lead came from and its fit attributes. -#}
-{{ config(materialized=diffed_table()) }}
+    Carries who the person is, where the lead came from and its fit attributes.
+
+    Incremental by journey (macros/incremental.sql: journeys_reidentified): a journey's row
+    follows from its lead and the HubSpot contacts matched to it (the source channel map is
+    every journey's, and a build after it changes rebuilds everything:
+    orchestration/build_state.py), so a build computes again the journeys of the leads a
+    newer load brought and those the HubSpot contacts matched again by this run joined or
+    left, and deletes their rows first (a deleted lead's journey has none now).
+    _seen_up_to: the newest load in raw when the row was written. -#}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='journey_id',
+    pre_hook="{{ reidentified_journeys_deleted() }}",
+) }}
 with
 
 leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
     where not is_deleted
+    {%- if is_incremental() %}
+        and {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} in ({{ journeys_reidentified() }})
+    {%- endif %}
 
 ),
 
 hubspot_contacts as {{ not_materialized() }} (
 
     select * from {{ ref('int_hubspot_contacts_matched') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ journeys_reidentified() }})
+    {%- endif %}
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -149,11 +173,13 @@ final as (
         journeys.contact_id,
         journeys.opportunity_id,
         journeys.hubspot_lifecycle_stage,
-        journeys.hubspot_lifecycle_funnel_stage
+        journeys.hubspot_lifecycle_funnel_stage,
+        newest_load.load_id as _seen_up_to
     from journeys
     left join source_channel_map
         on journeys.source_system = {{ picklist_key('source_channel_map.source_system') }}
             and {{ picklist_key('journeys.lead_source') }} = {{ picklist_key('source_channel_map.source_value') }}
+    cross join newest_load
 
 )
 
