@@ -13,8 +13,9 @@ from dbt_cli import dbt_build
 from homes import copy_home
 
 DBT_VARS = {"restate": False, "reporting_timezone": "UTC"}
-REWRITTEN = re.compile(r"marts\.fct_lead_funnel rewritten by difference: (\d+) rows written, "
+REWRITTEN = re.compile(r"marts\.fct_touchpoints rewritten by difference: (\d+) rows written, "
                        r"(\d+) deleted")
+TOUCHPOINTS = "select * from marts.fct_touchpoints order by journey_id, touch_id, touched_at"
 
 
 def _rows(home, sql, params=()):
@@ -34,29 +35,34 @@ def home(tmp_path, demo_2k):
 
 
 def test_a_key_given_two_rows_keeps_both_and_fails_its_unique_test(home):
-    before = _rows(home, "select * from marts.fct_lead_funnel order by journey_id")
-    (journey, lead), = _rows(home, """
-        select journey_id, lead_id from marts.fct_lead_funnel
-        where lead_id is not null and not stage_dates_inferred order by journey_id limit 1""")
-    # Bad input: the lead's stage dates twice, one copy saying they were inferred, so the
-    # funnel's join gives the journey two rows that differ in stage_dates_inferred.
+    before = _rows(home, TOUCHPOINTS)
+    (journey, touch), = _rows(home, """
+        select journey_id, touch_id from marts.fct_touchpoints
+        where touch_id in (select touch_id from intermediate.int_touches_unioned)
+        order by touch_id limit 1""")
+    # Bad input: the touch twice, one copy a second later, so the touchpoints' union gives
+    # the key (journey, touch) two rows that differ in touched_at.
     _execute(home, """
-        insert into intermediate.int_lead_stages_dated
-        select * replace (true as stage_dates_inferred)
-        from intermediate.int_lead_stages_dated where lead_id = ?""", [lead])
+        insert into intermediate.int_touches_unioned
+        select * replace (touched_at + interval 1 second as touched_at)
+        from intermediate.int_touches_unioned where touch_id = ?""", [touch])
 
-    built = dbt_build(home, ["fct_lead_funnel"], DBT_VARS, "dbt_target_diffed")
+    built = dbt_build(home, ["fct_touchpoints"], DBT_VARS, "dbt_target_diffed")
     assert built.returncode == 1, built.stdout[-3000:]
     assert REWRITTEN.findall(built.stdout) == [("1", "0")], built.stdout[-3000:]
-    assert re.search(r"FAIL 1 valid_columns_fct_lead_funnel_", built.stdout), built.stdout[-3000:]
-    assert _rows(home, """
-        select stage_dates_inferred from marts.fct_lead_funnel where journey_id = ?
-        order by 1""", [journey]) == [(False,), (True,)]
+    assert re.search(r"FAIL 1 unique_combination_of_columns_fct_touchpoints_journey_id__touch_id",
+                     built.stdout), built.stdout[-3000:]
+    first, second = _rows(home, """
+        select touched_at from marts.fct_touchpoints where journey_id = ? and touch_id = ?
+        order by 1""", [journey, touch])
+    assert (second[0] - first[0]).total_seconds() == 1
 
     _execute(home, """
-        delete from intermediate.int_lead_stages_dated
-        where lead_id = ? and stage_dates_inferred""", [lead])
-    again = dbt_build(home, ["fct_lead_funnel"], DBT_VARS, "dbt_target_diffed")
+        delete from intermediate.int_touches_unioned
+        where touch_id = ? and touched_at = (
+            select max(touched_at) from intermediate.int_touches_unioned where touch_id = ?)""",
+             [touch, touch])
+    again = dbt_build(home, ["fct_touchpoints"], DBT_VARS, "dbt_target_diffed")
     assert again.returncode == 0, again.stdout[-3000:]
     assert REWRITTEN.findall(again.stdout) == [("0", "1")], again.stdout[-3000:]
-    assert _rows(home, "select * from marts.fct_lead_funnel order by journey_id") == before
+    assert _rows(home, TOUCHPOINTS) == before

@@ -12,9 +12,9 @@ RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
 # the load after which each key last changed, and a gone key until the next build, as the
 # journey digests do for journeys; int_touches_unioned, the per-journey models,
-# int_lead_stages_dated, int_hubspot_contacts_matched and int_journeys_identified the newest
-# load when each row was written (and int_hubspot_contacts_matched the journey of the row
-# each replaced).
+# int_lead_stages_dated, int_hubspot_contacts_matched, int_journeys_identified and
+# fct_lead_funnel the newest load when each row was written (and
+# int_hubspot_contacts_matched the journey of the row each replaced).
 BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                         "journey_id is not null"),
                  "intermediate.int_scoring_inputs_digested": ("changed_after_load",
@@ -31,6 +31,7 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                  "intermediate.int_hubspot_contacts_matched": (("_seen_up_to",
                                                                  "replaced_journey_id"), "true"),
                  "intermediate.int_journeys_identified": ("_seen_up_to", "true"),
+                 "marts.fct_lead_funnel": ("_seen_up_to", "true"),
                  "marts.fct_attribution": ("_seen_up_to", "true")}
 
 

@@ -127,3 +127,40 @@
     delete from {{ this }} where journey_id in ({{ journeys_reidentified() }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- The journeys an incremental build of fct_lead_funnel computes again: those whose journey
+    row int_journeys_identified computes again (journeys_reidentified: a journey gone among
+    them), whose scoring digest changed (int_journeys_scored's rows), whose lead a newer
+    load brought a record or history record of (its stage dates, its custom columns), whose
+    opportunity a newer load brought a record or history record of (its amount, creation,
+    won and lost moments, whether it is missing), and whose account a newer load brought
+    (whether it is missing). -#}
+{% macro funnel_journeys_to_rebuild() -%}
+    {%- set up_to = loaded_up_to('_seen_up_to') %}
+    {{ journeys_reidentified() }}
+    union
+    {{ journeys_to_rebuild('int_scoring_inputs_digested') }}
+    union
+    select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} from {{ ref('stg_salesforce__lead_history') }}
+    where _load_id > {{ up_to }}
+    union
+    select journey_id from {{ ref('int_journeys_identified') }}
+    where opportunity_id in (
+        select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
+        where _load_id > {{ up_to }}
+        union
+        select opportunity_id from {{ ref('stg_salesforce__opportunity_history') }}
+        where _load_id > {{ up_to }}
+    )
+        or account_id in (
+            select account_id from {{ ref('stg_salesforce__accounts') }}
+            where _load_id > {{ up_to }}
+        )
+{%- endmacro %}
+
+{#- Its pre-hook: the rows of those journeys deleted. -#}
+{% macro rebuilt_funnel_journeys_deleted() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where journey_id in ({{ funnel_journeys_to_rebuild() }})
+    {%- endif -%}
+{%- endmacro %}

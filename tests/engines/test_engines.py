@@ -182,30 +182,32 @@ def test_postgres_builds_the_same_marts_as_duckdb(engine_data, postgres_server, 
     assert not found, report("postgres", expected, found)
 
     # The marts rewritten by difference (macros/diffed_table.sql), built again over rows
-    # made wrong: a changed row and a missing one of the funnel, and a drift row under a key
-    # the model has not (and none under its own), are set right, nothing else.
+    # made wrong: a changed row and a missing one of the touchpoints, and a drift row under a
+    # key the model has not (and none under its own), are set right, nothing else.
     connection = psycopg2.connect(**connect)
     try:
         with connection, connection.cursor() as cursor:
             cursor.execute(f"""
-                update {MARTS}.fct_lead_funnel set channel = 'wrong'
-                where journey_id = (select min(journey_id) from {MARTS}.fct_lead_funnel);
-                delete from {MARTS}.fct_lead_funnel
-                where journey_id = (select max(journey_id) from {MARTS}.fct_lead_funnel);
+                update {MARTS}.fct_touchpoints set channel = 'wrong'
+                where (journey_id, touch_id) = (select journey_id, touch_id
+                    from {MARTS}.fct_touchpoints order by 1, 2 limit 1);
+                delete from {MARTS}.fct_touchpoints
+                where (journey_id, touch_id) = (select journey_id, touch_id
+                    from {MARTS}.fct_touchpoints order by 1 desc, 2 desc limit 1);
                 update {MARTS}.fct_definition_drift set journey_id = 'gone'
                 where journey_id = (select min(journey_id) from {MARTS}.fct_definition_drift)""")
     finally:
         connection.close()
     again = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "run", *dbt_args("postgres", tmp_path)[1:],
-         "--select", "fct_lead_funnel", "fct_definition_drift"],
+         "--select", "fct_touchpoints", "fct_definition_drift"],
         env={**os.environ, **settings}, capture_output=True, text=True)
     assert again.returncode == 0, again.stdout[-6000:]
     # a changed row is the model's written and the table's deleted (by its ctid)
     rewritten = re.findall(
         r"marts\.(\w+) rewritten by difference: (\d+) rows written, (\d+) deleted", again.stdout)
     assert sorted(rewritten) == [("fct_definition_drift", "1", "1"),
-                                 ("fct_lead_funnel", "2", "1")], again.stdout[-3000:]
+                                 ("fct_touchpoints", "2", "1")], again.stdout[-3000:]
     connection = psycopg2.connect(**connect)
     try:
         cursor = connection.cursor()

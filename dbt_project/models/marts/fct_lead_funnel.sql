@@ -1,26 +1,57 @@
 {#- The funnel, one row per lead journey (a Salesforce lead, or a HubSpot-only inquiry):
     when it reached each stage of the demand waterfall, who sourced it, and where it stands.
     The handoff to sales is the sales-ready lead (SRL) of the agreed contract; MQL and SRL
-    count only when they came no later than sales acceptance. -#}
-{{ config(materialized=diffed_table()) }}
+    count only when they came no later than sales acceptance.
+
+    Incremental by journey (macros/incremental.sql: funnel_journeys_to_rebuild): a journey's
+    row follows from its journey row, its scores, its lead's stage dates and custom columns,
+    its opportunity and whether its account exists (the definitions and reasons are every
+    journey's, and a build after they change rebuilds everything:
+    orchestration/build_state.py), so a build computes again the journeys any of those
+    changed for, and deletes their rows first (a journey may be gone). _seen_up_to: the
+    newest load in raw when the row was written. -#}
+-- depends_on: {{ ref('int_scoring_inputs_digested') }}
+-- depends_on: {{ ref('int_hubspot_contacts_matched') }}
+-- depends_on: {{ ref('stg_salesforce__lead_history') }}
+-- depends_on: {{ ref('stg_salesforce__opportunity_history') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='journey_id',
+    pre_hook="{{ rebuilt_funnel_journeys_deleted() }}",
+) }}
 {%- set custom_columns = existing_columns(ref('stg_salesforce__leads'), var('lead_custom_columns', [])) -%}
 with
 
 journeys as (
 
     select * from {{ ref('int_journeys_identified') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ funnel_journeys_to_rebuild() }})
+    {%- endif %}
 
 ),
 
 scores as (
 
     select * from {{ ref('int_journeys_scored') }}
+    {%- if is_incremental() %}
+    where journey_id in ({{ funnel_journeys_to_rebuild() }})
+    {%- endif %}
 
 ),
 
 lead_stages as {{ not_materialized() }} (
 
     select * from {{ ref('int_lead_stages_dated') }}
+    {%- if is_incremental() %}
+    where lead_id in (select journeys.lead_id from journeys)
+    {%- endif %}
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -273,13 +304,15 @@ final as (
         mql_dated.is_account_missing,
         mql_dated.is_opportunity_missing,
         '{{ judged_by() }}' as judged_by,
-        mql_dated.scored_mql_at{% for column in custom_columns %},
+        mql_dated.scored_mql_at,
+        newest_load.load_id as _seen_up_to{% for column in custom_columns %},
         custom_lead_columns.{{ adapter.quote(column) }}{% endfor %}
     from mql_dated
     left join rejection_reasons
         on mql_dated.lead_id = rejection_reasons.lead_id
     left join custom_lead_columns
         on mql_dated.lead_id = custom_lead_columns.lead_id
+    cross join newest_load
 
 )
 
