@@ -111,7 +111,8 @@
     the pre-hook's delete and the build read the same set. -#}
 {% macro journeys_reidentified() -%}
     {%- set up_to = loaded_up_to('_seen_up_to') %}
-    select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} from {{ ref('stg_salesforce__leads') }}
+    select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} as journey_id
+    from {{ ref('stg_salesforce__leads') }}
     where _load_id > {{ up_to }}
     union
     select journey_id from {{ ref('int_hubspot_contacts_matched') }}
@@ -141,7 +142,8 @@
     union
     {{ journeys_to_rebuild('int_scoring_inputs_digested') }}
     union
-    select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} from {{ ref('stg_salesforce__lead_history') }}
+    select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} as journey_id
+    from {{ ref('stg_salesforce__lead_history') }}
     where _load_id > {{ up_to }}
     union
     select journey_id from {{ ref('int_journeys_identified') }}

@@ -21,12 +21,21 @@
 ) }}
 {%- set custom_columns = existing_columns(ref('stg_salesforce__leads'), var('lead_custom_columns', [])) -%}
 with
+{%- if is_incremental() %}
+
+-- read by both imports below: computed once
+rebuilt_journeys as (
+
+    {{ funnel_journeys_to_rebuild() }}
+
+),
+{%- endif %}
 
 journeys as (
 
     select * from {{ ref('int_journeys_identified') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ funnel_journeys_to_rebuild() }})
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
     {%- endif %}
 
 ),
@@ -35,7 +44,7 @@ scores as (
 
     select * from {{ ref('int_journeys_scored') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ funnel_journeys_to_rebuild() }})
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
     {%- endif %}
 
 ),
