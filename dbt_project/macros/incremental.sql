@@ -95,11 +95,13 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- The pre-hook of a per-record incremental model: its rows of the records to compute again
-    deleted (a record may have none now: a lead deleted in Salesforce). -#}
-{% macro rebuilt_records_deleted(key, inputs) -%}
+{#- The pre-hook of a model incremental by record or journey (int_lead_stages_dated,
+    int_journeys_identified, fct_lead_funnel): its rows whose key is among keys (a query: the
+    records or journeys it computes again) deleted, in an incremental build; a record or
+    journey may have none now (a lead deleted in Salesforce). -#}
+{% macro rebuilt_rows_deleted(key, keys) -%}
     {%- if is_incremental() -%}
-    delete from {{ this }} where {{ key }} in ({{ records_to_rebuild(inputs) }})
+    delete from {{ this }} where {{ key }} in ({{ keys }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -120,13 +122,6 @@
     union
     select replaced_journey_id from {{ ref('int_hubspot_contacts_matched') }}
     where _seen_up_to > {{ up_to }}
-{%- endmacro %}
-
-{#- Its pre-hook: the rows of those journeys deleted. -#}
-{% macro reidentified_journeys_deleted() -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }} where journey_id in ({{ journeys_reidentified() }})
-    {%- endif -%}
 {%- endmacro %}
 
 {#- The journeys an incremental build of fct_lead_funnel computes again: those whose journey
@@ -158,11 +153,4 @@
             select account_id from {{ ref('stg_salesforce__accounts') }}
             where _load_id > {{ up_to }}
         )
-{%- endmacro %}
-
-{#- Its pre-hook: the rows of those journeys deleted. -#}
-{% macro rebuilt_funnel_journeys_deleted() -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }} where journey_id in ({{ funnel_journeys_to_rebuild() }})
-    {%- endif -%}
 {%- endmacro %}

@@ -12,7 +12,7 @@
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ reidentified_journeys_deleted() }}",
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_reidentified()) }}",
 ) }}
 with
 

@@ -19,7 +19,7 @@
 {{ config(
     materialized=incremental_fact(),
     unique_key='lead_id',
-    pre_hook="{{ rebuilt_records_deleted('lead_id', [['stg_salesforce__leads', 'lead_id'], ['stg_salesforce__lead_history', 'lead_id']]) }}",
+    pre_hook="{{ rebuilt_rows_deleted('lead_id', records_to_rebuild([['stg_salesforce__leads', 'lead_id'], ['stg_salesforce__lead_history', 'lead_id']])) }}",
 ) }}
 with
 

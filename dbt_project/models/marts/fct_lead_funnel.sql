@@ -17,7 +17,7 @@
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_funnel_journeys_deleted() }}",
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', funnel_journeys_to_rebuild()) }}",
 ) }}
 {%- set custom_columns = existing_columns(ref('stg_salesforce__leads'), var('lead_custom_columns', [])) -%}
 with
