@@ -55,6 +55,8 @@ class LastBuild:
     run_id: str
     # dbt tests that failed without failing the build: (asset key, check name, severity)
     failed_checks: tuple[tuple[str, str, str], ...] = ()
+    # The run of the build an incremental build continued; None for a full build.
+    built_on: str | None = None
 
 
 def last_build(home: Home) -> LastBuild | None:

@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.assets.contract import lead_definitions
 from orchestration.assets.dbt import (
     DBT_EXECUTABLE,
+    DBT_MANIFEST,
     DBT_PROJECT,
     DbtCoreResource,
     alignment_dbt,
@@ -40,7 +41,8 @@ def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions
     checks = contract_checks(load_suites(), reuse_in_job=refresh_job.name)
     return dg.Definitions(
         assets=[raw_objects, lead_definitions, alignment_dbt,
-                published_marts_asset(s for s in alignment_dbt.specs if s.key.path[0] == "marts"),
+                published_marts_asset((s for s in alignment_dbt.specs if s.key.path[0] == "marts"),
+                                      DBT_MANIFEST),
                 alignment_report],
         asset_checks=[checks],
         jobs=[refresh_job, contract_check_job(checks)],

@@ -7,6 +7,12 @@ swapped in by one rename. A reader holding `marts.duckdb` open keeps reading the
 opened (the rename does not touch its open file) and never blocks the swap; a refresh killed
 at any point leaves the previous publication as it was.
 
+A refresh whose dbt build continued the build of the previous publication (an incremental
+build on it) changed only some rows of the incremental marts that mark each row with the load
+it was written after (`_seen_up_to`): those marts are brought up to date in a copy of the
+previous publication by their key, the keys the build wrote again and the keys gone replaced,
+instead of being written whole (at 10M leads 3-9 s a table against 17-22).
+
 A refresh that rebuilt nothing (dbt skipped: no new load, nothing changed) publishes again,
 since the KPI contract's history and the views that read the clock change; the other marts
 dbt built, tables and the views over them, are then those of the previous publication, which
@@ -29,8 +35,8 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -41,6 +47,8 @@ from orchestration.warehouse import duckdb_config
 # E-mail addresses and phone numbers, by column name: email, work_email, mobile_phone_c, ...
 PII_COLUMN = re.compile(r"(^|_)(e_?mail|phone|mobile|fax)(_c)?$")
 PUBLICATION_TABLE = "_publication"
+# The column an incremental mart marks its rows with: the newest load when they were written.
+ROW_MARK = "_seen_up_to"
 
 
 @dataclass(frozen=True)
@@ -51,14 +59,22 @@ class Publication:
     rows: int
     hashed_columns: tuple[str, ...]  # "<table>.<column>" published as a hash
     unchanged: int = 0  # tables taken from the previous publication (the same dbt build)
+    updated: int = 0  # tables of the previous publication brought up to date by key
 
 
 @dataclass(frozen=True)
 class DbtBuild:
     """The dbt build whose tables the warehouse holds: its run, and the marts it wrote whose
-    rows follow from the build alone (not source_freshness, which reads the clock)."""
+    rows follow from the build alone (not source_freshness, which reads the clock).
+
+    loaded_up_to: the newest load it built from. built_on: the build an incremental build
+    continued (None for a full build). marked: the marts whose rows carry ROW_MARK, by their
+    key (one column; every row of a key written together)."""
     run_id: str
     marts: frozenset[str]
+    loaded_up_to: int | None = None
+    built_on: str | None = None
+    marked: Mapping[str, str] = field(default_factory=dict)
 
 
 def include_pii() -> bool:
@@ -77,12 +93,20 @@ def _hash_key(home: Home) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _hashed(column: str, raw_pii: bool) -> bool:
+    return not raw_pii and PII_COLUMN.search(column.lower()) is not None
+
+
+def _published_columns(columns: list[str], raw_pii: bool) -> list[str]:
+    return [f"{column}_hash" if _hashed(column, raw_pii) else column for column in columns]
+
+
 def _select_list(columns: list[str], key: str, raw_pii: bool, hashed: list[str],
                  table: str) -> str:
     parts = []
     for column in columns:
         quoted = f'"{column}"'
-        if PII_COLUMN.search(column.lower()) and not raw_pii:
+        if _hashed(column, raw_pii):
             hashed.append(f"{table}.{column}")
             parts.append(f"case when {quoted} is not null then "
                          f"sha256('{key}' || lower(trim(cast({quoted} as varchar)))) end "
@@ -90,6 +114,25 @@ def _select_list(columns: list[str], key: str, raw_pii: bool, hashed: list[str],
         else:
             parts.append(quoted)
     return ", ".join(parts)
+
+
+def _update_by_key(con: duckdb.DuckDBPyConnection, table: str, key: str, select: str,
+                   loaded_up_to: int) -> int:
+    """Bring the previous publication's copy of a marked mart up to date: the rows of the keys
+    the build wrote again (marked after the previous publication's load) replace that key's
+    rows, and the keys gone from the mart go. Rows without a key are always written again.
+    Returns the rows inserted."""
+    built, target, column = f'warehouse.marts."{table}"', f'building.main."{table}"', f'"{key}"'
+    con.execute(f"create or replace temp table rewritten as select distinct {column} as key "
+                f"from {built} where {ROW_MARK} > {loaded_up_to}")
+    con.execute(f"delete from {target} where {column} in (select key from rewritten)")
+    con.execute(f"delete from {target} as published where not exists (select 1 from {built} "
+                f"as current where current.{column} = published.{column})")
+    inserted = con.execute(f"insert into {target} by name select {select} from {built} "
+                           f"where {column} in (select key from rewritten) "
+                           f"or {column} is null").fetchone()[0]
+    con.execute("drop table rewritten")
+    return inserted
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -116,11 +159,19 @@ def _swap_parquet(home: Home, built: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[str]:
+    return [row[0] for row in con.execute(
+        "select column_name from information_schema.columns where table_catalog = ? "
+        "and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table]).fetchall()]
+
+
 @dataclass(frozen=True)
 class _Previous:
     """The publication BI tools read now, as far as the next one can build on it."""
     made_from: tuple[str | None, str, str]  # (built_by, personal_data, hash_key_id)
     parquet: Path | None  # its Parquet folder, when marts/ still points to it
+    loaded_up_to: int | None  # the newest load its build read
 
 
 def _previous_publication(con: duckdb.DuckDBPyConnection, home: Home) -> _Previous | None:
@@ -128,8 +179,8 @@ def _previous_publication(con: duckdb.DuckDBPyConnection, home: Home) -> _Previo
         return None
     con.execute(f"attach '{home.published}' as previous (read_only)")
     try:
-        recorded = con.execute(f"select built_by, personal_data, hash_key_id, parquet_folder "
-                               f"from previous.main.{PUBLICATION_TABLE}").fetchone()
+        recorded = con.execute(f"select built_by, personal_data, hash_key_id, parquet_folder, "
+                               f"loaded_up_to from previous.main.{PUBLICATION_TABLE}").fetchone()
     except duckdb.BinderException:  # published before publications recorded these
         return None
     finally:
@@ -137,7 +188,8 @@ def _previous_publication(con: duckdb.DuckDBPyConnection, home: Home) -> _Previo
     # A publication killed between its two renames left marts/ at the folder before it.
     link = home.published_parquet
     folder = link.resolve() if link.is_symlink() else None
-    return _Previous(recorded[:3], folder if folder and folder.name == recorded[3] else None)
+    return _Previous(recorded[:3], folder if folder and folder.name == recorded[3] else None,
+                     recorded[4])
 
 
 def publish(home: Home, run_id: str, build: DbtBuild | None = None,
@@ -147,6 +199,8 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
     build: the dbt build the warehouse's tables come from; the marts it wrote are taken from
     the previous publication when that was made from the same build, with personal data
     alike (the same key, or none).
+    build.built_on: when it is the build of the previous publication, with personal data
+    alike and a newer load, the marked marts are brought up to date in a copy of it.
     log: told how each table was published.
     """
     raw_pii = include_pii()
@@ -162,7 +216,7 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
     parquet.mkdir(parents=True)
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     hashed: list[str] = []
-    rows = unchanged = 0
+    rows = unchanged = updated = 0
     # Held to ALIGNMENT_MEMORY_LIMIT like the build: at 10M leads, unheld, it took 17 GB.
     con = duckdb.connect(config=duckdb_config(home))
     try:
@@ -173,7 +227,12 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
         previous = _previous_publication(con, home)
         same_build = build is not None and previous is not None \
             and previous.made_from == made_from
-        if same_build:
+        # Every row a build after the previous publication's wrote is marked after its load.
+        continued = build is not None and build.built_on is not None and previous is not None \
+            and previous.made_from == (build.built_on, *made_from[1:]) \
+            and previous.loaded_up_to is not None and build.loaded_up_to is not None \
+            and build.loaded_up_to > previous.loaded_up_to
+        if same_build or continued:
             shutil.copyfile(home.published, building)
         con.execute(f"attach '{building}' as building")
         held = {row[0] for row in con.execute(
@@ -182,23 +241,39 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_catalog = 'warehouse' "
             "and table_schema = 'marts' order by table_name").fetchall()]
+        plan = {}  # table: (its columns in the warehouse, how it is published)
         for table in tables:
+            columns = _columns(con, "warehouse", "marts", table)
+            if same_build and table in held and table in build.marts:
+                plan[table] = (columns, "kept")
+            elif continued and table in held and table in build.marked \
+                    and _columns(con, "building", "main", table) \
+                    == _published_columns(columns, raw_pii):
+                plan[table] = (columns, "updated")
+            else:
+                plan[table] = (columns, "written")
+        # Dropped before any is written, so that the new tables take the blocks the old ones
+        # freed: written first, each over its old version, a copy grew by 40% at 10M leads.
+        for dropped in held - {table for table, (_, how) in plan.items() if how != "written"}:
+            con.execute(f'drop table building.main."{dropped}"')
+        con.execute("checkpoint building")
+        for table, (columns, how) in plan.items():
             started = time.monotonic()
-            columns = [row[0] for row in con.execute(
-                "select column_name from information_schema.columns where table_catalog = "
-                "'warehouse' and table_schema = 'marts' and table_name = ? "
-                "order by ordinal_position", [table]).fetchall()]
             select = _select_list(columns, key, raw_pii, hashed, table)
             target = f'building.main."{table}"'
             kept = None
-            if table in held and table in build.marts:
+            if how == "kept":
                 unchanged += 1
                 kept = previous.parquet / f"{table}.parquet" if previous.parquet else None
                 how = "as the same build wrote it"
+            elif how == "updated":
+                updated += 1
+                inserted = _update_by_key(con, table, build.marked[table], select,
+                                          previous.loaded_up_to)
+                how = f"updated: {inserted:,} rows of keys written again"
             else:
-                con.execute(f'create or replace table {target} as '
-                            f'select {select} from warehouse.marts."{table}"')
-                how = "written"
+                con.execute(f"create table {target} as select {select} "
+                            f'from warehouse.marts."{table}"')
             if kept and kept.is_file():
                 os.link(kept, parquet / f"{table}.parquet")
             else:
@@ -207,12 +282,12 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
             rows += table_rows
             log(f"published {table}: {table_rows:,} rows, {how} "
                 f"({time.monotonic() - started:.1f} s)")
-        for gone in held - {*tables, PUBLICATION_TABLE}:
-            con.execute(f'drop table building.main."{gone}"')
-        con.execute(f"""create or replace table building.main.{PUBLICATION_TABLE} as select
+        con.execute(f"""create table building.main.{PUBLICATION_TABLE} as select
             ? as run_id, ? as published_at, ? as tables, ? as row_count,
-            ? as built_by, ? as personal_data, ? as hash_key_id, ? as parquet_folder""",
-                    [run_id, published_at, len(tables), rows, *made_from, parquet.name])
+            ? as built_by, ? as personal_data, ? as hash_key_id, ? as parquet_folder,
+            ?::bigint as loaded_up_to""",
+                    [run_id, published_at, len(tables), rows, *made_from, parquet.name,
+                     build.loaded_up_to if build else None])
         # Written through before the rename: a detach may leave the last changes in a WAL file.
         con.execute("checkpoint building")
         con.execute("detach building")
@@ -222,7 +297,8 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
     os.replace(building, home.published)
     _fsync_dir(home.root)
     _swap_parquet(home, parquet)
-    return Publication(run_id, published_at, len(tables), rows, tuple(hashed), unchanged)
+    return Publication(run_id, published_at, len(tables), rows, tuple(hashed), unchanged,
+                       updated)
 
 
 def current_publication(home: Home) -> Publication | None:

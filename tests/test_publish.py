@@ -27,8 +27,8 @@ import yaml
 
 from crafted_kpis import CUSTOM_FIELD_VARS, _lead, _write
 from homes import copy_home, suites_with_acceptance_blocking
-from orchestration.assets.dbt import alignment_dbt
-from orchestration.assets.publish import READS_THE_CLOCK
+from orchestration.assets.dbt import DBT_MANIFEST, alignment_dbt
+from orchestration.assets.publish import READS_THE_CLOCK, marked_marts
 from orchestration.home import Home
 from orchestration.publish import DbtBuild, publish
 from orchestration.warehouse import connect
@@ -305,6 +305,55 @@ def test_a_publication_of_the_same_build_takes_the_previous_ones_tables(
     assert _published(home, "select count(*) from information_schema.columns "
                             "where column_name = 'email'") == [(1,)]
 
+
+
+def test_a_publication_after_a_build_that_continued_the_published_one_updates_by_key(
+        tmp_path, crafted_company, monkeypatch):
+    """An incremental build on the published one wrote again only the rows it marks after the
+    published load: in a copy of the publication those keys' rows are replaced and the keys
+    gone from the mart deleted, giving what a publication written whole gives."""
+    home = copy_home(crafted_company[0], tmp_path / "home")
+    monkeypatch.delenv("ALIGNMENT_PUBLISH_PII", raising=False)
+    # the marts the refresh's publication asset finds marked, from dbt's manifest
+    marked = marked_marts((spec for spec in alignment_dbt.specs if spec.key.path[0] == "marts"),
+                          DBT_MANIFEST)
+    assert marked == {"fct_lead_funnel": "journey_id", "fct_attribution": "journey_id"}
+    with connect(home, read_only=True) as con:
+        dbt_marts = frozenset(row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_name not in ('contract_results', 'source_freshness')").fetchall())
+        newest = con.execute("select max(load_id) from raw.load_manifest").fetchone()[0]
+    publish(home, "run-1", DbtBuild("build-1", dbt_marts, newest, None, marked))
+    # What the next build did: lead A's journey written again, lead B's gone; the rest kept.
+    with connect(home) as con:
+        con.execute("update marts.fct_lead_funnel set current_status = 'Changed', "
+                    "email = 'a.new@example.com', _seen_up_to = ? where lead_id = 'A'",
+                    [newest + 1])
+        con.execute("delete from marts.fct_lead_funnel where lead_id = 'B'")
+    lines: list[str] = []
+    second = publish(home, "run-2", DbtBuild("build-2", dbt_marts, newest + 1, "build-1",
+                                             marked), log=lines.append)
+    assert (second.unchanged, second.updated) == (0, 2)
+    assert [line.split(" (")[0] for line in lines if "fct_lead_funnel" in line] == [
+        "published fct_lead_funnel: 13 rows, updated: 1 rows of keys written again"]
+    key = (home.root / "publish.key").read_text(encoding="utf-8")
+    assert _published(home, "select lead_id, current_status, email_hash from fct_lead_funnel "
+                            "where lead_id in ('A', 'B')") == [
+        ("A", "Changed", hashlib.sha256((key + "a.new@example.com").encode()).hexdigest())]
+    funnel = home.root / "marts" / "fct_lead_funnel.parquet"
+    assert duckdb.execute(f"select count(*) from '{funnel}'").fetchone() == (13,)
+    updated = {table: _published(home, f"select * from {table} order by all")
+               for table in marked}
+    assert _published(home, "select loaded_up_to from _publication") == [(newest + 1,)]
+    # Written whole (a full build continues nothing): the same rows.
+    assert publish(home, "run-3", DbtBuild("build-3", dbt_marts, newest + 1, None,
+                                           marked)).updated == 0
+    assert {table: _published(home, f"select * from {table} order by all")
+            for table in marked} == updated
+    # A build on the published one that read no newer load cannot be told apart by the marks
+    # of its rows: they are written whole too.
+    assert publish(home, "run-4", DbtBuild("build-4", dbt_marts, newest + 1, "build-3",
+                                           marked)).updated == 0
 
 
 def test_a_publication_killed_between_its_renames_is_not_built_on(

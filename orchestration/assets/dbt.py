@@ -131,8 +131,12 @@ class AlignmentTranslator(DagsterDbtTranslator):
         return dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
 
 
+# The manifest the dbt assets are made from; publication reads which marts mark their rows.
+DBT_MANIFEST = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+
+
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=DBT_MANIFEST,
     project=DBT_PROJECT,
     # The contract's tables are dbt sources landed by one asset, contract/lead_definitions.
     dagster_dbt_translator=AlignmentTranslator(
@@ -202,7 +206,8 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                    for check in checks if not check.passed]
         yield event
     remember_build(home, LastBuild(fingerprint, loaded_up_to, context.run.run_id,
-                                   tuple(failed)))
+                                   tuple(failed),
+                                   last.run_id if plan.action == "incremental" else None))
 
 
 def _seeds(assets_def: dg.AssetsDefinition) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:

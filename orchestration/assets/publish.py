@@ -4,10 +4,11 @@ blocking (error) expectation of the KPI contract failed on any of them."""
 from collections.abc import Iterable
 
 import dagster as dg
+from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY as DBT_UNIQUE_ID
 
 from orchestration.build_state import last_build
 from orchestration.progress import NOTE
-from orchestration.publish import DbtBuild, publish
+from orchestration.publish import ROW_MARK, DbtBuild, publish
 from orchestration.resources import WarehouseResource
 
 PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
@@ -18,10 +19,25 @@ PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
 READS_THE_CLOCK = "reads_the_clock"
 
 
-def published_marts_asset(mart_specs: Iterable[dg.AssetSpec]) -> dg.AssetsDefinition:
+def marked_marts(mart_specs: Iterable[dg.AssetSpec], manifest: dict) -> dict[str, str]:
+    """The incremental marts whose rows carry ROW_MARK, by their key (unique_key, one column):
+    publication brings them up to date by key after an incremental build."""
+    marked = {}
+    for spec in mart_specs:
+        node = manifest["nodes"].get(spec.metadata.get(DBT_UNIQUE_ID), {})
+        key = node.get("config", {}).get("unique_key")
+        if node.get("config", {}).get("materialized") == "incremental" \
+                and isinstance(key, str) and ROW_MARK in node.get("columns", {}):
+            marked[spec.key.path[-1]] = key
+    return marked
+
+
+def published_marts_asset(mart_specs: Iterable[dg.AssetSpec],
+                          manifest: dict) -> dg.AssetsDefinition:
     mart_specs = list(mart_specs)
     dbt_marts = frozenset(spec.key.path[-1] for spec in mart_specs
                           if READS_THE_CLOCK not in spec.tags)
+    marked = marked_marts(mart_specs, manifest)
 
     @dg.asset(
         key=PUBLISHED_KEY,
@@ -36,13 +52,15 @@ def published_marts_asset(mart_specs: Iterable[dg.AssetSpec]) -> dg.AssetsDefini
                         warehouse: WarehouseResource) -> dg.MaterializeResult:
         build = last_build(warehouse.paths)
         publication = publish(warehouse.paths, context.run.run_id,
-                              DbtBuild(build.run_id, dbt_marts) if build else None,
+                              DbtBuild(build.run_id, dbt_marts, build.loaded_up_to,
+                                       build.built_on, marked) if build else None,
                               log=lambda line: context.log.info(NOTE + line))
         return dg.MaterializeResult(metadata={
             "path": dg.MetadataValue.path(str(warehouse.paths.published)),
             "tables": publication.tables,
             "rows": publication.rows,
             "tables_unchanged": publication.unchanged,
+            "tables_updated_by_key": publication.updated,
             "hashed_columns": ", ".join(publication.hashed_columns) or "none",
         })
 
