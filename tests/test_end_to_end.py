@@ -184,6 +184,13 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
     assert re.search(r"where email_event_id is not null and email_event_id in \(select "
                      rf"email_event_id from \S+ where _load_id > {full_build_load}\) group by",
                      events), events
+    # the singular tests on the journeys the funnel and attribution wrote again, passed
+    singular = {r["unique_id"].split(".")[-1]: r["status"] for r in built["results"]
+                if r["unique_id"].startswith("test.alignment.assert_")
+                and f"_seen_up_to > {full_build_load}" in r["compiled_code"]}
+    assert singular == {"assert_attribution_weights_sum_to_one": "pass",
+                        "assert_mql_touch_reaches_threshold_under_its_version": "pass",
+                        "assert_handoff_touch_is_sales_ready_under_its_version": "pass"}
 
 
 def _digest(home: Home, digests: str, count_column: str, journey_id: str) -> tuple:

@@ -1,12 +1,15 @@
 -- A journey's handoff (SRL) touch was judged by the version the funnel names
 -- (definition_version), passed that version's fit, reached its MQL threshold and its SRL
 -- minimum score, and had an intent touch in its window when the version asks for one.
+-- After an incremental build, the journeys the funnel wrote again: it writes every journey
+-- whose scoring (touches, fit) changed, so the others read what they read when tested.
 with
 
 funnel as (
 
     select * from {{ ref('fct_lead_funnel') }}
     where srl_at is not null
+        and {{ written_since_tested('_seen_up_to') }}
 
 ),
 

@@ -1,11 +1,14 @@
 -- A journey's MQL touch was judged by the version the funnel names (mql_definition_version),
 -- passed that version's fit and reached its threshold.
+-- After an incremental build, the journeys the funnel wrote again: it writes every journey
+-- whose scoring (touches, fit) changed, so the others read what they read when tested.
 with
 
 funnel as (
 
     select * from {{ ref('fct_lead_funnel') }}
     where mql_at is not null
+        and {{ written_since_tested('_seen_up_to') }}
 
 ),
 

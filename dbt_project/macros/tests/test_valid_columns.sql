@@ -65,3 +65,13 @@ union all
     {%- set load = env_var('ALIGNMENT_TESTED_UP_TO_LOAD', '') %}
     {{- return(load | int if load.isdigit() else none) }}
 {% endmacro %}
+
+{#- A singular test's filter on an incremental model's rows: those written after the last
+    tested build (tested_up_to_load), or every row when there is none. Sound for a test whose
+    rows are whole units of the model's increments (a journey of a model incremental by
+    journey) and whose other inputs change only with them: a row not written again reads what
+    it read when that build tested it. -#}
+{% macro written_since_tested(load_column) %}
+    {%- set load = tested_up_to_load() %}
+    {{- 'true' if load is none else load_column ~ ' > ' ~ load }}
+{%- endmacro %}
