@@ -1,5 +1,5 @@
 """The later days of the session's demo company (tests/conftest.py, demo_2k): held back from
-its first refresh, landed before its second, incremental one, with four crafted changes."""
+its first refresh, landed before its second, incremental one, with five crafted changes."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ LATER_DAYS = 30
 # the address of another HubSpot-only contact (whose journey ends: its touches go), and a
 # lead matched to a HubSpot contact by its address alone changes its address (the contact,
 # matched no more, starts a journey of its own). The lead's new address names the contact:
-# MOVED_ADDRESS.format(<hubspot contact id>).
+# MOVED_ADDRESS.format(<hubspot contact id>). And another lead so matched is deleted
+# (re-exported with IsDeleted true): its journey, its keys and its touches go, and its
+# HubSpot contact, matched no more, starts a journey of its own.
 TAKEOVER_LEAD = "00QTAKEOVER0000001"
 CUSTOMER_CONTACT = "003CUSTOMER0000001"
 MOVED_ADDRESS = "moved-from-{}@example.invalid"
@@ -42,7 +44,7 @@ def _write_csv(path: Path, row: dict) -> None:
 
 
 def later_crafted_changes(home: Home, later: Path) -> None:
-    """Write the four crafted changes into the held-back folder `later`."""
+    """Write the five crafted changes into the held-back folder `later`."""
     with connect(home, read_only=True) as con:
         (email,), (customer_email,) = con.execute("""
             select contacts.email
@@ -55,7 +57,7 @@ def later_crafted_changes(home: Home, later: Path) -> None:
         opened, = con.execute("""
             select email_event_id from staging.stg_hubspot__email_events
             where event_type = 'OPEN' order by 1 limit 1""").fetchone()
-        moved_contact, moved_lead = con.execute("""
+        (moved_contact, moved_lead), (_, deleted_lead) = con.execute("""
             select hubspot_contact_id, lead_id
             from intermediate.int_hubspot_contacts_matched as matched
             where match_method = 'email_lead'
@@ -63,7 +65,7 @@ def later_crafted_changes(home: Home, later: Path) -> None:
                      where leads.email = matched.email) = 1
                 and matched.email not in (select email from staging.stg_salesforce__contacts
                                           where email is not null)
-            order by 1 limit 1""").fetchone()
+            order by 1 limit 2""").fetchall()
     with (home.landing / "salesforce" / "Lead" / "Lead_part0001.csv").open(newline="") as f:
         lead = next(csv.DictReader(f))
     moment = "2026-10-30T10:00:00.000+0000"
@@ -75,6 +77,9 @@ def later_crafted_changes(home: Home, later: Path) -> None:
     moved.update(Email=MOVED_ADDRESS.format(moved_contact), LastModifiedDate=moment,
                  SystemModstamp=moment)
     _write_csv(later / "salesforce" / "Lead" / "Lead_address_changed.csv", moved)
+    deleted = _landed_record(home.landing / "salesforce" / "Lead", deleted_lead)
+    deleted.update(IsDeleted="true", LastModifiedDate=moment, SystemModstamp=moment)
+    _write_csv(later / "salesforce" / "Lead" / "Lead_deleted.csv", deleted)
     events = home.landing / "hubspot" / "email_events" / "email_events_part0001.jsonl"
     with events.open(encoding="utf-8") as f:
         event = next(e for e in map(json.loads, f) if e["id"] == opened)

@@ -59,6 +59,7 @@ def test_every_landed_row_is_loaded_or_quarantined(warehouse):
             "select object, sum(rows_read), sum(rows_quarantined) from raw.load_manifest "
             "where file not in ('salesforce/Lead/day2_Lead_takeover.csv', "
             "'salesforce/Lead/day2_Lead_address_changed.csv', "
+            "'salesforce/Lead/day2_Lead_deleted.csv', "
             "'hubspot/email_events/day2_email_events_bounced.jsonl', "
             "'salesforce/Contact/day2_Contact_customer.csv') "
             "group by object").fetchall()}
@@ -98,10 +99,10 @@ def test_one_journey_per_lead_and_per_hubspot_only_contact(warehouse):
         select count(*), count(lead_id), count(*) filter (where lead_id is null)
         from marts.fct_lead_funnel""")
     # the crafted lead took over one HubSpot-only contact's journey; the crafted customer
-    # contact ended another's; the lead that changed its address left its HubSpot contact
-    # one of its own
-    assert (leads, hubspot_only) == (truth["leads"]["total"] + 1,
-                                     truth["hubspot_only_contacts"]["count"] - 2 + 1)
+    # contact ended another's; the lead that changed its address, and the deleted one, left
+    # their HubSpot contacts one of their own
+    assert (leads, hubspot_only) == (truth["leads"]["total"] + 1 - 1,
+                                     truth["hubspot_only_contacts"]["count"] - 2 + 2)
     assert journeys == leads + hubspot_only
 
 
@@ -335,6 +336,38 @@ def test_the_incremental_build_matched_again_the_hubspot_contacts_a_load_may_mov
         select count(*) filter (where _seen_up_to = ?), count(*)
         from intermediate.int_hubspot_contacts_matched""", [newest])
     assert 0 < written < contacts / 5
+
+
+
+def test_the_incremental_build_removed_the_deleted_lead_everywhere(warehouse):
+    # The lead re-exported as deleted: its journey, stage dates, identity keys and touches
+    # went, and its HubSpot contact (matched by the lead's address) starts a journey of its
+    # own; the full rebuild (below) proves nothing else still points to it.
+    home, _, _ = warehouse
+    newest, = one(home, "select max(load_id) from raw.load_manifest")
+    deleted, = one(home, "select lead_id from staging.stg_salesforce__leads where is_deleted")
+    journey = f"sf_lead:{deleted}"
+    assert one(home, f"""
+        select
+            (select count(*) from marts.fct_lead_funnel where journey_id = '{journey}'),
+            (select count(*) from intermediate.int_journeys_identified
+             where journey_id = '{journey}'),
+            (select count(*) from intermediate.int_lead_stages_dated where lead_id = '{deleted}'),
+            (select count(*) from intermediate.int_identity_journeys
+             where journey_id = '{journey}'),
+            (select count(*) from intermediate.int_touches_unioned where journey_id = '{journey}'),
+            (select count(*) from marts.fct_attribution where journey_id = '{journey}')""") \
+        == (0, 0, 0, 0, 0, 0)
+    contact, = one(home, """
+        select hubspot_contact_id from intermediate.int_hubspot_contacts_matched
+        where replaced_journey_id = ?""", [journey])
+    assert one(home, """
+        select match_method, journey_id, _seen_up_to
+        from intermediate.int_hubspot_contacts_matched where hubspot_contact_id = ?""",
+               [contact]) == ("unmatched", f"hs_contact:{contact}", newest)
+    assert one(home, """
+        select count(*) from marts.fct_lead_funnel where journey_id = ?""",
+               [f"hs_contact:{contact}"]) == (1,)
 
 
 REWRITTEN = re.compile(r"alignment: (\w+)\.(\w+) rewritten by difference: (\d+) rows written, "

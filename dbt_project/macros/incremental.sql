@@ -110,9 +110,10 @@
     and those the HubSpot contacts matched again since joined (journey_id) or left
     (replaced_journey_id: int_hubspot_contacts_matched, built earlier in the same run; a run
     that fails between them leaves the next one a full build). Read from upstream alone, so
-    the pre-hook's delete and the build read the same set. -#}
-{% macro journeys_reidentified() -%}
-    {%- set up_to = loaded_up_to('_seen_up_to') %}
+    the pre-hook's delete and the build read the same set. mark: the calling model's column of
+    the newest load it has seen (int_identity_journeys reads the set too, after its own). -#}
+{% macro journeys_reidentified(mark='_seen_up_to') -%}
+    {%- set up_to = loaded_up_to(mark) %}
     select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} as journey_id
     from {{ ref('stg_salesforce__leads') }}
     where _load_id > {{ up_to }}

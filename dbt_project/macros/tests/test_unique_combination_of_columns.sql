@@ -1,12 +1,33 @@
-{#- Rows whose combination of the given columns occurs more than once. -#}
+{#- Rows whose combination of the given columns occurs more than once.
+
+    The 64-bit hashes of the combinations that repeat are found first (macros/digest.sql:
+    row_digest), and only their rows are grouped by the columns themselves: a hash table of
+    one integer per distinct combination instead of the columns' strings. At 10M leads
+    fct_touchpoints' (journey_id, touch_id), 34M rows: 3.4-5.2 s against 5.8-7.7 s grouped by
+    the strings (docs/performance.md, session 26). Two combinations that share a hash are
+    grouped apart in the second step, so a collision never fails the test. -#}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
 
-with final as (
+with
+
+repeated_digests as (
+
+    select {{ row_digest(combination_of_columns) }} as combination_digest
+    from {{ model }}
+    group by {{ row_digest(combination_of_columns) }}
+    having count(*) > 1
+
+),
+
+final as (
 
     select
         {{ combination_of_columns | join(', ') }},
         count(*) as row_count
     from {{ model }}
+    where {{ row_digest(combination_of_columns) }} in (
+        select repeated_digests.combination_digest from repeated_digests
+    )
     group by {{ combination_of_columns | join(', ') }}
     having count(*) > 1
 
