@@ -11,7 +11,8 @@ A refresh whose dbt build continued the build of the previous publication (an in
 build on it) changed only some rows of the incremental marts that mark each row with the load
 it was written after (`_seen_up_to`): those marts are brought up to date in a copy of the
 previous publication by their key, the keys the build wrote again and the keys gone replaced,
-instead of being written whole (at 10M leads 3-9 s a table against 17-22).
+instead of being written whole (at 10M leads after one more day, the funnel 15.5 s and
+attribution 19.9 s, their Parquet files included, against 32.5 and 37.8 s).
 
 A refresh that rebuilt nothing (dbt skipped: no new load, nothing changed) publishes again,
 since the KPI contract's history and the views that read the clock change; the other marts
