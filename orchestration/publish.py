@@ -8,11 +8,12 @@ opened (the rename does not touch its open file) and never blocks the swap; a re
 at any point leaves the previous publication as it was.
 
 A refresh whose dbt build continued the build of the previous publication (an incremental
-build on it) changed only some rows of the incremental marts that mark each row with the load
-it was written after (`_seen_up_to`): those marts are brought up to date in a copy of the
-previous publication by their key, the keys the build wrote again and the keys gone replaced,
-instead of being written whole (at 10M leads after one more day, the funnel 15.5 s and
-attribution 19.9 s, their Parquet files included, against 32.5 and 37.8 s).
+build on it) changed only some rows of the marts that mark each row with the load it was
+written after (`_seen_up_to`: the incremental marts, and fct_touchpoints, rewritten by
+difference): those marts are brought up to date in a copy of the previous publication by
+their key, the keys the build wrote again and the keys gone replaced, instead of being
+written whole (at 10M leads after one more day, the funnel 15.5 s and attribution 19.9 s,
+their Parquet files included, against 32.5 and 37.8 s).
 
 A refresh that rebuilt nothing (dbt skipped: no new load, nothing changed) publishes again,
 since the KPI contract's history and the views that read the clock change; the other marts
@@ -70,12 +71,13 @@ class DbtBuild:
 
     loaded_up_to: the newest load it built from. built_on: the build an incremental build
     continued (None for a full build). marked: the marts whose rows carry ROW_MARK, by their
-    key (one column; every row of a key written together)."""
+    key's columns (a key with a row marked after a load has every row it has now marked so,
+    or written again alike)."""
     run_id: str
     marts: frozenset[str]
     loaded_up_to: int | None = None
     built_on: str | None = None
-    marked: Mapping[str, str] = field(default_factory=dict)
+    marked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def include_pii() -> bool:
@@ -117,21 +119,28 @@ def _select_list(columns: list[str], key: str, raw_pii: bool, hashed: list[str],
     return ", ".join(parts)
 
 
-def _update_by_key(con: duckdb.DuckDBPyConnection, table: str, key: str, select: str,
-                   loaded_up_to: int) -> int:
+def _update_by_key(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...],
+                   select: str, loaded_up_to: int) -> int:
     """Bring the previous publication's copy of a marked mart up to date: the rows of the keys
     the build wrote again (marked after the previous publication's load) replace that key's
-    rows, and the keys gone from the mart go. Rows without a key are always written again.
-    Returns the rows inserted."""
-    built, target, column = f'warehouse.marts."{table}"', f'building.main."{table}"', f'"{key}"'
-    con.execute(f"create or replace temp table rewritten as select distinct {column} as key "
+    rows, and the keys gone from the mart go. Rows with a key column null are always written
+    again. Returns the rows inserted."""
+    built, target = f'warehouse.marts."{table}"', f'building.main."{table}"'
+    columns = ", ".join(f'"{column}"' for column in key)
+
+    def same_key(one: str, other: str) -> str:
+        return " and ".join(f'{one}."{column}" = {other}."{column}"' for column in key)
+
+    con.execute(f"create or replace temp table rewritten as select distinct {columns} "
                 f"from {built} where {ROW_MARK} > {loaded_up_to}")
-    con.execute(f"delete from {target} where {column} in (select key from rewritten)")
+    con.execute(f"delete from {target} as published where exists (select 1 from rewritten "
+                f"where {same_key('rewritten', 'published')})")
     con.execute(f"delete from {target} as published where not exists (select 1 from {built} "
-                f"as current where current.{column} = published.{column})")
+                f"as current where {same_key('current', 'published')})")
+    any_null = " or ".join(f'current."{column}" is null' for column in key)
     inserted = con.execute(f"insert into {target} by name select {select} from {built} "
-                           f"where {column} in (select key from rewritten) "
-                           f"or {column} is null").fetchone()[0]
+                           f"as current where exists (select 1 from rewritten where "
+                           f"{same_key('rewritten', 'current')}) or {any_null}").fetchone()[0]
     con.execute("drop table rewritten")
     return inserted
 

@@ -177,8 +177,14 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                 if r["unique_id"].startswith("test.alignment.valid_columns_")
                 and re.search(rf"(_load_id|_seen_up_to|changed_after_load) > {full_build_load}\b",
                               r["compiled_code"])]
-    # the valid_columns tests of the 21 incremental models, passed
-    assert [r["status"] for r in filtered] == ["pass"] * 21
+    # the valid_columns tests of the 21 incremental models and of fct_touchpoints, which
+    # marks the rows it rewrites by difference, passed
+    assert [r["status"] for r in filtered] == ["pass"] * 22
+    # fct_touchpoints' keys repeated only where a row it wrote is
+    unique, = [r for r in built["results"] if r["unique_id"].startswith(
+        "test.alignment.unique_combination_of_columns_fct_touchpoints_")]
+    assert unique["status"] == "pass" and f"_seen_up_to > {full_build_load}" \
+        in unique["compiled_code"]
     events, = [" ".join(r["compiled_code"].split()) for r in filtered
                if ".valid_columns_stg_hubspot__email_events_" in r["unique_id"]]
     # a new event's id checked against every event's
@@ -392,6 +398,10 @@ def test_the_incremental_build_wrote_only_the_rows_that_differ(warehouse):
         # the 30 days held back hold a tenth of the history (a changed row is one written
         # and one deleted)
         assert 0 < written < rows / 5 and deleted < rows / 5, name
+    # fct_touchpoints marks the rows it wrote; those it gave again unchanged kept their mark
+    newest, = one(home, "select max(load_id) from raw.load_manifest")
+    assert one(home, "select count(*) from marts.fct_touchpoints where _seen_up_to = ?",
+               [newest]) == (rewritten["fct_touchpoints"][0],)
 
 
 def test_the_incremental_build_computed_again_the_funnel_journeys_whose_inputs_changed(warehouse):
@@ -485,7 +495,8 @@ def test_the_incremental_refresh_published_the_marts_it_built(warehouse):
     assert outcome.published
     with connect(home, read_only=True) as con:
         con.execute(f"attach '{home.published}' as published (read_only)")
-        for table, hashed in (("fct_lead_funnel", "email"), ("fct_attribution", None)):
+        for table, hashed in (("fct_lead_funnel", "email"), ("fct_attribution", None),
+                              ("fct_touchpoints", None)):
             built = f"select * exclude ({hashed}) from" if hashed else "select * from"
             served = f"select * exclude ({hashed}_hash) from" if hashed else "select * from"
             differ = con.execute(

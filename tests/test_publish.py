@@ -250,10 +250,10 @@ def test_a_reader_holding_the_published_file_never_blocks_and_keeps_its_version(
     assert _published_leads(crashes["home"]) == ["NEW"]
 
 
-def _published(home: Home, sql: str) -> list[tuple]:
+def _published(home: Home, sql: str, parameters: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(home.published), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, parameters).fetchall()
     finally:
         con.close()
 
@@ -317,7 +317,8 @@ def test_a_publication_after_a_build_that_continued_the_published_one_updates_by
     # the marts the refresh's publication asset finds marked, from dbt's manifest
     marked = marked_marts((spec for spec in alignment_dbt.specs if spec.key.path[0] == "marts"),
                           DBT_MANIFEST)
-    assert marked == {"fct_lead_funnel": "journey_id", "fct_attribution": "journey_id"}
+    assert marked == {"fct_lead_funnel": ("journey_id",), "fct_attribution": ("journey_id",),
+                      "fct_touchpoints": ("journey_id", "touch_id")}
     with connect(home, read_only=True) as con:
         dbt_marts = frozenset(row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' "
@@ -330,12 +331,25 @@ def test_a_publication_after_a_build_that_continued_the_published_one_updates_by
                     "email = 'a.new@example.com', _seen_up_to = ? where lead_id = 'A'",
                     [newest + 1])
         con.execute("delete from marts.fct_lead_funnel where lead_id = 'B'")
+        # a key of two columns: of a journey's touches, one written again, one gone
+        journey, changed, gone = con.execute("""
+            select journey_id, min(touch_id), max(touch_id) from marts.fct_touchpoints
+            group by journey_id having count(*) >= 3 order by journey_id limit 1""").fetchone()
+        con.execute("update marts.fct_touchpoints set campaign_name = 'Renamed', "
+                    "_seen_up_to = ? where touch_id = ?", [newest + 1, changed])
+        con.execute("delete from marts.fct_touchpoints where touch_id = ?", [gone])
+        touches = con.execute("select count(*) from marts.fct_touchpoints").fetchone()[0]
     lines: list[str] = []
     second = publish(home, "run-2", DbtBuild("build-2", dbt_marts, newest + 1, "build-1",
                                              marked), log=lines.append)
-    assert (second.unchanged, second.updated) == (0, 2)
-    assert [line.split(" (")[0] for line in lines if "fct_lead_funnel" in line] == [
-        "published fct_lead_funnel: 13 rows, updated: 1 rows of keys written again"]
+    assert (second.unchanged, second.updated) == (0, 3)
+    assert [line.split(" (")[0] for line in lines
+            if "fct_lead_funnel" in line or "fct_touchpoints" in line] == [
+        "published fct_lead_funnel: 13 rows, updated: 1 rows of keys written again",
+        f"published fct_touchpoints: {touches} rows, updated: 1 rows of keys written again"]
+    assert _published(home, "select touch_id, campaign_name from fct_touchpoints "
+                            "where journey_id = ? and touch_id in (?, ?)",
+                      [journey, changed, gone]) == [(changed, "Renamed")]
     key = (home.root / "publish.key").read_text(encoding="utf-8")
     assert _published(home, "select lead_id, current_status, email_hash from fct_lead_funnel "
                             "where lead_id in ('A', 'B')") == [

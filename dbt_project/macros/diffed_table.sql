@@ -26,7 +26,14 @@
     one whose rows move with the as-of moment (fct_lead_handoff). A full refresh, a missing
     table or a change of its columns (a custom column new in raw) rebuild it whole, as
     materialized='table' does. Spark, whose tables cannot delete rows, rebuilds it whole
-    (diffed_table() gives 'table' there). -#}
+    (diffed_table() gives 'table' there).
+
+    The rows a build wrote are marked: a model selects the newest load in raw as _seen_up_to
+    (macros/incremental.sql: newest_load), and that column is left out of the comparison, so
+    a row the model gives again unchanged keeps the mark of the build that wrote it. Its tests
+    then check the rows written since the last tested build (valid_columns' load_column), and
+    publication updates a published mart by the key of the rows marked after its last load
+    (orchestration/publish.py). -#}
 {% macro diffed_table() -%}
     {{ return(adapter.dispatch('diffed_table', 'alignment')()) }}
 {%- endmacro %}
@@ -54,7 +61,7 @@
 
 {#- The model's rows that the table does not hold (every column and _row_digest), and the
     table's rows the model does not give (every column null but _built_row, the row's
-    physical id). names: the model's columns, quoted. -#}
+    physical id). names: the model's columns compared, quoted. -#}
 {% macro rows_that_differ(model_sql, target, names) -%}
     with
 
@@ -125,10 +132,11 @@
         {%- for column in columns -%}
             {%- do names.append(adapter.quote(column.name)) -%}
         {%- endfor -%}
+        {%- set compared = names | reject('equalto', adapter.quote('_seen_up_to')) | list -%}
         {%- set differences = make_temp_relation(target_relation, '__dbt_differences') -%}
         {% call statement('differences') -%}
             {{ create_table_as(True, differences,
-                               rows_that_differ(compiled_code, target_relation, names)) }}
+                               rows_that_differ(compiled_code, target_relation, compared)) }}
         {%- endcall %}
         {%- set counted = run_query(
                 'select count(_row_digest), count(_built_row) from ' ~ differences) -%}

@@ -19,16 +19,18 @@ PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
 READS_THE_CLOCK = "reads_the_clock"
 
 
-def marked_marts(mart_specs: Iterable[dg.AssetSpec], manifest: dict) -> dict[str, str]:
-    """The incremental marts whose rows carry ROW_MARK, by their key (unique_key, one column):
-    publication brings them up to date by key after an incremental build."""
+def marked_marts(mart_specs: Iterable[dg.AssetSpec],
+                 manifest: dict) -> dict[str, tuple[str, ...]]:
+    """The marts whose rows carry ROW_MARK, by their key (unique_key: a column or a list):
+    incremental marts, and tables rewritten by difference that mark the rows they write.
+    Publication brings them up to date by key after an incremental build."""
     marked = {}
     for spec in mart_specs:
         node = manifest["nodes"].get(spec.metadata.get(DBT_UNIQUE_ID), {})
         key = node.get("config", {}).get("unique_key")
-        if node.get("config", {}).get("materialized") == "incremental" \
-                and isinstance(key, str) and ROW_MARK in node.get("columns", {}):
-            marked[spec.key.path[-1]] = key
+        if node.get("config", {}).get("materialized") in ("incremental", "diffed_table") \
+                and key and ROW_MARK in node.get("columns", {}):
+            marked[spec.key.path[-1]] = (key,) if isinstance(key, str) else tuple(key)
     return marked
 
 

@@ -2,8 +2,12 @@
     canonical campaign and channel (int_campaign_keys_mapped): a key no map or catalogue knows
     counts under campaign `unmapped`; a touch with no campaign key at all (a form without
     utm_campaign, a sales activity) under `no_campaign`, its channel by touch kind
-    (campaign_channel_map). No touch is dropped. -#}
-{{ config(materialized=diffed_table()) }}
+    (campaign_channel_map). No touch is dropped.
+
+    Rewritten by difference (macros/diffed_table.sql); _seen_up_to: the newest load in raw
+    when the row was written, by which publication updates the published copy by touch
+    (unique_key) instead of writing it whole. -#}
+{{ config(materialized=diffed_table(), unique_key=['journey_id', 'touch_id']) }}
 
 with
 
@@ -22,6 +26,12 @@ campaign_keys as (
 journeys as (
 
     select journey_id, account_id from {{ ref('fct_lead_funnel') }}
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -64,7 +74,8 @@ final as (
             when touches.source_campaign_key is null then 'no_campaign'
             else coalesce(campaign_keys.mapped_by, 'unmapped')
         end as mapped_by,
-        touches.touch_detail
+        touches.touch_detail,
+        newest_load.load_id as _seen_up_to
     from touches
     left join journeys
         on touches.journey_id = journeys.journey_id
@@ -73,6 +84,7 @@ final as (
             and touches.source_campaign_key = campaign_keys.source_campaign_key
     left join channel_map
         on touches.touch_kind = {{ picklist_key('channel_map.source_type') }}
+    cross join newest_load
 
 )
 
