@@ -14,8 +14,8 @@ RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
 # journey digests do for journeys; int_touches_unioned, the per-journey models,
 # int_lead_stages_dated, int_hubspot_contacts_matched, int_journeys_identified and
 # fct_lead_funnel the newest load when each row was written (and
-# int_hubspot_contacts_matched the journey of the row each replaced); fct_touchpoints, rewritten
-# by difference, the newest load when each row was written.
+# int_hubspot_contacts_matched the journey of the row each replaced); the tables rewritten by
+# difference the newest load when each row was written.
 BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                         "journey_id is not null"),
                  "intermediate.int_scoring_inputs_digested": ("changed_after_load",
@@ -34,7 +34,12 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                  "intermediate.int_journeys_identified": ("_seen_up_to", "true"),
                  "marts.fct_lead_funnel": ("_seen_up_to", "true"),
                  "marts.fct_attribution": ("_seen_up_to", "true"),
-                 "marts.fct_touchpoints": ("_seen_up_to", "true")}
+                 "marts.fct_touchpoints": ("_seen_up_to", "true"),
+                 "marts.fct_definition_drift": ("_seen_up_to", "true"),
+                 "intermediate.int_journeys_fit_evaluated": ("_seen_up_to", "true"),
+                 "intermediate.int_opportunities_stage_dated": ("_seen_up_to", "true"),
+                 "intermediate.int_conversions_listed": ("_seen_up_to", "true"),
+                 "intermediate.int_sales_touches_unioned": ("_seen_up_to", "true")}
 
 
 def _significant(column: str) -> str:

@@ -4,9 +4,17 @@
     seniority in its list (an empty list: any seniority). A lead's own company data comes first,
     the converted account's fills gaps. Unknown employees fail a version with a bound, an
     unknown country fails a version with a country list, an unknown seniority fails a version
-    with a seniority list: fit must be shown, not assumed. -#}
+    with a seniority list: fit must be shown, not assumed.
+
+    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
 {{ config(materialized=diffed_table()) }}
 with
+
+newest_load as (
+
+    {{ newest_load() }}
+
+),
 
 journeys as (
 
@@ -153,8 +161,10 @@ final as (
         passes_industry,
         passes_country,
         passes_seniority,
-        passes_employees and passes_industry and passes_country and passes_seniority as passes_fit
+        passes_employees and passes_industry and passes_country and passes_seniority as passes_fit,
+        newest_load.load_id as _seen_up_to
     from evaluated
+    cross join newest_load
 
 )
 

@@ -1,9 +1,17 @@
 {#- Each opportunity with its stage category (opportunity_stage_map) and when it was won or
     lost: its close date (the sales convention: bookings count on the close date), else the
     first OpportunityHistory change into a stage of that category. Won and lost follow
-    Salesforce's IsWon / IsClosed flags; the stage map only names stages. -#}
+    Salesforce's IsWon / IsClosed flags; the stage map only names stages.
+
+    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
 {{ config(materialized=diffed_table()) }}
 with
+
+newest_load as (
+
+    {{ newest_load() }}
+
+),
 
 opportunities as (
 
@@ -53,12 +61,14 @@ final as (
         case
             when opportunities.is_closed and not opportunities.is_won
                 then coalesce(cast(opportunities.close_date as {{ dbt.type_timestamp() }}), history_dates.first_lost_at)
-        end as lost_at
+        end as lost_at,
+        newest_load.load_id as _seen_up_to
     from opportunities
     left join opportunity_stage_map
         on {{ picklist_key('opportunities.stage_name') }} = {{ picklist_key('opportunity_stage_map.stage_name') }}
     left join history_dates
         on opportunities.opportunity_id = history_dates.opportunity_id
+    cross join newest_load
 
 )
 

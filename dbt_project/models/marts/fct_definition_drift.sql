@@ -5,9 +5,17 @@
     under the version in force at HubSpot's MQL date (the current version when HubSpot gives
     no date or no version was in force). HubSpot's side covers every HubSpot contact of the
     journey: the earliest MQL date, and MQL when any of them is. When both call it MQL the
-    journey agrees whatever the minutes between the two dates. -#}
-{{ config(materialized=diffed_table()) }}
+    journey agrees whatever the minutes between the two dates.
+
+    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
+{{ config(materialized=diffed_table(), unique_key='journey_id') }}
 with
+
+newest_load as (
+
+    {{ newest_load() }}
+
+),
 
 funnel as (
 
@@ -227,8 +235,10 @@ final as (
         agreement,
         reason,
         reason_definition_version,
-        cast(contract_points_raw as {{ dbt.type_numeric() }}) as contract_points
+        cast(contract_points_raw as {{ dbt.type_numeric() }}) as contract_points,
+        newest_load.load_id as _seen_up_to
     from explained
+    cross join newest_load
 
 )
 

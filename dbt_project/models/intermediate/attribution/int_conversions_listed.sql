@@ -7,12 +7,20 @@
     The lookback window of each milestone (var attribution.lookback_days) starts
     window_start_at; the moments of the lead's and the opportunity's creation place the W-shaped
     and full-path key touches. conversion_month: the reporting-time-zone month of the moment,
-    except won, whose close date keeps its own calendar month. -#}
+    except won, whose close date keeps its own calendar month.
+
+    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
 {{ config(materialized=diffed_table()) }}
 
 {%- set config = attribution_config() %}
 
 with
+
+newest_load as (
+
+    {{ newest_load() }}
+
+),
 
 funnel as (
 
@@ -122,12 +130,14 @@ final as (
         {{ dbt.dateadd('day', '-1 * dated.lookback_days', 'dated.converted_at') }} as window_start_at,
         dated.currency,
         dated.amount_original,
-        {{ to_reporting_currency('dated.amount_original', 'dated.currency', 'fx_rates.rate_to_reporting') }} as amount
+        {{ to_reporting_currency('dated.amount_original', 'dated.currency', 'fx_rates.rate_to_reporting') }} as amount,
+        newest_load.load_id as _seen_up_to
     from dated
     left join fx_rates
         on dated.currency = fx_rates.currency
             and dated.conversion_month >= fx_rates.valid_from
             and dated.conversion_month < fx_rates.valid_to
+    cross join newest_load
 
 )
 

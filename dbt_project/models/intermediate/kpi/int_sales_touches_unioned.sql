@@ -3,10 +3,18 @@
     lead was converted to. A Task is dated when it was logged (created_at; its ActivityDate
     has no time); an Event at the first of its creation and its start (a meeting booked
     ahead was a contact when it was booked). Activities of marketing, partner or other users
-    are not sales touches. -#}
+    are not sales touches.
+
+    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
 {{ config(materialized=diffed_table()) }}
 
 with
+
+newest_load as (
+
+    {{ newest_load() }}
+
+),
 
 journeys as {{ not_materialized() }} (
 
@@ -97,11 +105,21 @@ on_contacts as (
 
 ),
 
-final as (
+touches as (
 
     select * from on_leads
     union all
     select * from on_contacts
+
+),
+
+final as (
+
+    select
+        touches.*,
+        newest_load.load_id as _seen_up_to
+    from touches
+    cross join newest_load
 
 )
 
