@@ -151,17 +151,18 @@ evaluated as (
 final as (
 
     select
-        journey_id,
-        definition_version,
-        number_of_employees,
-        industry,
-        country,
-        seniority,
-        passes_employees,
-        passes_industry,
-        passes_country,
-        passes_seniority,
-        passes_employees and passes_industry and passes_country and passes_seniority as passes_fit,
+        evaluated.journey_id,
+        evaluated.definition_version,
+        evaluated.number_of_employees,
+        evaluated.industry,
+        evaluated.country,
+        evaluated.seniority,
+        evaluated.passes_employees,
+        evaluated.passes_industry,
+        evaluated.passes_country,
+        evaluated.passes_seniority,
+        evaluated.passes_employees and evaluated.passes_industry and evaluated.passes_country
+        and evaluated.passes_seniority as passes_fit,
         newest_load.load_id as _seen_up_to
     from evaluated
     cross join newest_load

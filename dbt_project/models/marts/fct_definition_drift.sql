@@ -224,18 +224,18 @@ explained as (
 final as (
 
     select
-        journey_id,
-        journey_type,
-        lead_id,
-        hubspot_contact_id,
-        sourced_by,
-        hubspot_mql_at,
-        contract_mql_at,
-        cast({{ dbt.date_trunc('month', to_reporting_timezone('drift_at')) }} as date) as drift_month,
-        agreement,
-        reason,
-        reason_definition_version,
-        cast(contract_points_raw as {{ dbt.type_numeric() }}) as contract_points,
+        explained.journey_id,
+        explained.journey_type,
+        explained.lead_id,
+        explained.hubspot_contact_id,
+        explained.sourced_by,
+        explained.hubspot_mql_at,
+        explained.contract_mql_at,
+        cast({{ dbt.date_trunc('month', to_reporting_timezone('explained.drift_at')) }} as date) as drift_month,
+        explained.agreement,
+        explained.reason,
+        explained.reason_definition_version,
+        cast(explained.contract_points_raw as {{ dbt.type_numeric() }}) as contract_points,
         newest_load.load_id as _seen_up_to
     from explained
     cross join newest_load
