@@ -117,6 +117,13 @@ def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
 # on one thread against 809 s on four; at 3M (18.5M) 187-195 s against 175-177 s on two and
 # 184 s on four; at 1M (6.2M) 75 s against 62-63 s. The crossover lies between 18.5M and 62M.
 ONE_MODEL_AT_A_TIME_FROM_ROWS = 25_000_000
+# An incremental build of such a warehouse builds two models at a time: its models compute
+# less, and dbt's own work per node (~0.1 s, 200 nodes) and queries too small to keep both
+# cores busy leave room beside a large one. At 10M leads, a build with nothing new (the tables
+# rewritten by difference, the digests, the aggregates and the tests a daily build runs;
+# docs/performance.md, session 28): 151.9, 152.1 and 146.0 s on two threads against 177.7,
+# 168.6 and 167.1 s on one and 197.3 s on four; the dbt process at 6.1 GiB on two, 5.9 on one.
+INCREMENTAL_BUILD_THREADS = 2
 
 
 def largest_raw_table_rows(con) -> int:
@@ -126,12 +133,13 @@ def largest_raw_table_rows(con) -> int:
         "where database_name = current_database() and schema_name = 'raw'").fetchone()[0]
 
 
-def dbt_threads(largest_raw_table_rows: int) -> int | None:
-    """dbt's --threads for a build of this warehouse, or None for the profile's (4, or
-    ALIGNMENT_DBT_THREADS, which always wins)."""
-    if os.environ.get("ALIGNMENT_DBT_THREADS"):
+def dbt_threads(largest_raw_table_rows: int, incremental: bool = False) -> int | None:
+    """dbt's --threads for a build of this warehouse (an incremental build, or a full one),
+    or None for the profile's (4, or ALIGNMENT_DBT_THREADS, which always wins)."""
+    if os.environ.get("ALIGNMENT_DBT_THREADS") \
+            or largest_raw_table_rows < ONE_MODEL_AT_A_TIME_FROM_ROWS:
         return None
-    return 1 if largest_raw_table_rows >= ONE_MODEL_AT_A_TIME_FROM_ROWS else None
+    return INCREMENTAL_BUILD_THREADS if incremental else 1
 
 
 # How a build tells dbt's tests its plan's tested_up_to_load (read when the tests run, so

@@ -61,18 +61,27 @@ def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
 
 def test_a_large_warehouse_is_built_one_model_at_a_time(home, monkeypatch):
     from orchestration.demo import generate
+    from orchestration.demo.day_split import hold_back_days, land_day
     from orchestration.refresh import run_refresh
 
     monkeypatch.delenv("ALIGNMENT_DBT_THREADS", raising=False)
     assert dbt_threads(61_568_478) == 1  # 10M leads' e-mail events
+    assert dbt_threads(61_568_478, incremental=True) == 2  # their daily build
     assert dbt_threads(6_158_608) is None  # 1M leads': the profile's 4
+    assert dbt_threads(6_158_608, incremental=True) is None
     monkeypatch.setenv("ALIGNMENT_DBT_THREADS", "3")
     assert dbt_threads(61_568_478) is None  # the profile reads the variable, which wins
     monkeypatch.delenv("ALIGNMENT_DBT_THREADS")
 
-    # a refresh passes it to dbt: a small company past a lowered threshold
+    # a refresh passes it to dbt: a small company past a lowered threshold, built whole, then
+    # incrementally with its last day
     generate(home.root, leads=300, seed=7)
+    hold_back_days(home.root, 1, home.root / "day2")
     monkeypatch.setattr(build_state, "ONE_MODEL_AT_A_TIME_FROM_ROWS", 1_000)
     assert run_refresh(home).ok
     run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
-    assert run["args"].get("threads") == 1
+    assert (run["args"].get("full_refresh"), run["args"].get("threads")) == (True, 1)
+    land_day(home.root / "day2", home.landing)
+    assert run_refresh(home).ok
+    run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+    assert (run["args"].get("full_refresh"), run["args"].get("threads")) == (False, 2)

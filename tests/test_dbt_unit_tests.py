@@ -2,7 +2,8 @@
 on hand-made rows. A refresh leaves them out (they check the code, not the data); here they
 run against a copy of the session's crafted warehouse, whose tables give them their columns.
 And the project's own generic test valid_columns, on values broken by hand, on every row and,
-as an incremental refresh runs it, on the rows newer than the last tested build."""
+as an incremental refresh runs it, on the rows newer than the last tested build; and, run so
+too, the singular test that no conversion is lost."""
 
 from __future__ import annotations
 
@@ -48,7 +49,38 @@ def runs(tmp_path_factory, crafted_company):
         seen["since"] = dbt_build(home, ["test_name:valid_columns,int_touches_unioned"],
                                   dbt_vars(restate=False), "dbt_target", command="test")
         seen["since_results"] = _results(home)
+        seen["lost"] = _lose_conversions(home)
+        seen["conversions"] = dbt_build(
+            home, ["assert_every_conversion_is_attributed_or_unattributed"],
+            dbt_vars(restate=False), "dbt_target", command="test")
+        seen["conversions_results"] = _results(home)
     return seen
+
+
+def _lose_conversions(home) -> dict:
+    """Every conversion and attribution row marked as written by load 1, every journey's
+    attribution inputs as changed then; then, of three attributed conversions of three
+    journeys: one whose journey's inputs changed after load 1 lost its rows (computed again,
+    none written back), one whose inputs did not lost them too, one got a second row,
+    unattributed, written by load 2."""
+    with connect(home) as con:
+        (rebuilt, journey), (kept, _), (doubled, _) = con.execute("""
+            select conversion_id, journey_id from intermediate.int_conversions_listed
+            where conversion_id in (
+                select conversion_id from marts.fct_attribution where is_attributed)
+            qualify row_number() over (partition by journey_id order by conversion_id) = 1
+            order by journey_id limit 3""").fetchall()
+        con.execute("update intermediate.int_conversions_listed set _seen_up_to = 1")
+        con.execute("update marts.fct_attribution set _seen_up_to = 1")
+        con.execute("update intermediate.int_attribution_inputs_digested "
+                    "set changed_after_load = case when journey_id = ? then 2 else 1 end",
+                    [journey])
+        con.execute("delete from marts.fct_attribution where conversion_id in (?, ?)",
+                    [rebuilt, kept])
+        con.execute("insert into marts.fct_attribution by name select * replace "
+                    "(false as is_attributed, 2 as _seen_up_to) from marts.fct_attribution "
+                    "where conversion_id = ? limit 1", [doubled])
+    return {"rebuilt": rebuilt, "kept": kept, "doubled": doubled}
 
 
 def _break_touches(home) -> dict:
@@ -112,3 +144,16 @@ def test_valid_columns_after_an_incremental_build_checks_the_rows_it_wrote(runs)
         ("touch_id", "unique", runs["since_load"]["new_sharing_an_old_id"], 2),
         ("touch_type", "not_null", None, 1),
     ]
+
+
+def test_every_conversion_attributed_after_an_incremental_build_checks_what_can_have_changed(
+        runs):
+    assert runs["conversions"].returncode == 1
+    [test] = runs["conversions_results"]["results"]
+    assert "_seen_up_to > 1" in test["compiled_code"]
+    # the conversion of the journey computed again and the one with a row written by load 2
+    # fail; the other conversion's rows are as the last tested build left them
+    with connect(runs["home"], read_only=True) as con:
+        failing = con.execute(test["compiled_code"]).fetchall()
+    lost = runs["lost"]
+    assert sorted(row[0] for row in failing) == sorted([lost["rebuilt"], lost["doubled"]])

@@ -197,7 +197,8 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                 and f"_seen_up_to > {full_build_load}" in r["compiled_code"]}
     assert singular == {"assert_attribution_weights_sum_to_one": "pass",
                         "assert_mql_touch_reaches_threshold_under_its_version": "pass",
-                        "assert_handoff_touch_is_sales_ready_under_its_version": "pass"}
+                        "assert_handoff_touch_is_sales_ready_under_its_version": "pass",
+                        "assert_every_conversion_is_attributed_or_unattributed": "pass"}
 
 
 def _digest(home: Home, digests: str, count_column: str, journey_id: str) -> tuple:

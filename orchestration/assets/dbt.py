@@ -162,16 +162,12 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         tables = set(con.execute(
             "select table_schema, table_name from information_schema.tables").fetchall())
         largest_raw = largest_raw_table_rows(con)
-    threads = dbt_threads(largest_raw)
-    if threads:
-        args += ["--threads", str(threads)]
-        context.log.info(f"{NOTE}dbt's threads: {threads} (the largest raw table holds "
-                         f"{largest_raw:,} rows: one model at a time)")
     if context.is_subset:
         # A build of part of the project leaves facts no later build may build on.
         forget_build(home)
         export_tested_up_to_load(None)
-        yield from _dbt_build(context, dbt, home, args, variables)
+        yield from _dbt_build(context, dbt, home, args + _threads(context, largest_raw, False),
+                              variables)
         return
     seeds, seed_checks = _seeds(context.assets_def)
     fingerprint = build_fingerprint(variables)
@@ -185,6 +181,7 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
                               context.selected_asset_check_keys)
         return
     kept: Iterable[Any] = ()
+    args += _threads(context, largest_raw, incremental=plan.action == "incremental")
     if plan.action == "full":
         args.append("--full-refresh")
     elif plan.reuse_seeds:
@@ -208,6 +205,17 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     remember_build(home, LastBuild(fingerprint, loaded_up_to, context.run.run_id,
                                    tuple(failed),
                                    last.run_id if plan.action == "incremental" else None))
+
+
+def _threads(context: dg.AssetExecutionContext, largest_raw: int, incremental: bool) -> list[str]:
+    """dbt's --threads for this build, when the warehouse's size decides them."""
+    threads = dbt_threads(largest_raw, incremental)
+    if not threads:
+        return []
+    how = "one model at a time" if threads == 1 else f"{threads} models at a time, incremental"
+    context.log.info(f"{NOTE}dbt's threads: {threads} (the largest raw table holds "
+                     f"{largest_raw:,} rows: {how})")
+    return ["--threads", str(threads)]
 
 
 def _seeds(assets_def: dg.AssetsDefinition) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:

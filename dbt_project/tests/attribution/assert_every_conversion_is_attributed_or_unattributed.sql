@@ -1,11 +1,44 @@
 {#- Every conversion of int_conversions_listed appears in fct_attribution, either with its
-    touches or as one unattributed row, and never both: no conversion is lost. -#}
+    touches or as one unattributed row, and never both: no conversion is lost.
+
+    After an incremental build, the conversions whose rows can have changed since the last
+    tested build (tested_up_to_load): those int_conversions_listed wrote again (its mark),
+    those with an attribution row written again, and every conversion of a journey whose
+    attribution inputs changed since (fct_attribution computed the journey again and may
+    have written none of its rows back, which leaves no mark) or of no journey (computed
+    again by every build). Any other conversion and its attribution rows are as that build
+    tested them. -#}
+-- depends_on: {{ ref('int_attribution_inputs_digested') }}
+
+{%- set load = tested_up_to_load() %}
 
 with
+
+{%- if load is not none %}
+
+checked as (
+
+    select conversion_id from {{ ref('int_conversions_listed') }}
+    where _seen_up_to > {{ load }}
+        or journey_id is null
+        or journey_id in (
+            select journey_id from {{ ref('int_attribution_inputs_digested') }}
+            where changed_after_load > {{ load }}
+        )
+    union
+    select conversion_id from {{ ref('fct_attribution') }}
+    where _seen_up_to > {{ load }}
+
+),
+
+{%- endif %}
 
 conversions as (
 
     select * from {{ ref('int_conversions_listed') }}
+    {%- if load is not none %}
+    where conversion_id in (select checked.conversion_id from checked)
+    {%- endif %}
 
 ),
 
@@ -16,6 +49,9 @@ attribution as (
         count(case when is_attributed then 1 end) as attributed_rows,
         count(case when not is_attributed then 1 end) as unattributed_rows
     from {{ ref('fct_attribution') }}
+    {%- if load is not none %}
+    where conversion_id in (select checked.conversion_id from checked)
+    {%- endif %}
     group by conversion_id
 
 ),
