@@ -80,8 +80,8 @@ def test_a_large_warehouse_is_built_one_model_at_a_time(home, monkeypatch):
     monkeypatch.setattr(build_state, "ONE_MODEL_AT_A_TIME_FROM_ROWS", 1_000)
     assert run_refresh(home).ok
     run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
-    assert (run["args"].get("full_refresh"), run["args"].get("threads")) == (True, 1)
+    assert (bool(run["args"].get("full_refresh")), run["args"].get("threads")) == (True, 1)
     land_day(home.root / "day2", home.landing)
     assert run_refresh(home).ok
     run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
-    assert (run["args"].get("full_refresh"), run["args"].get("threads")) == (False, 2)
+    assert (bool(run["args"].get("full_refresh")), run["args"].get("threads")) == (False, 2)

@@ -14,30 +14,20 @@
 
 with
 
-{%- if load is not none %}
-
-checked as (
-
-    select conversion_id from {{ ref('int_conversions_listed') }}
-    where _seen_up_to > {{ load }}
-        or journey_id is null
-        or journey_id in (
-            select journey_id from {{ ref('int_attribution_inputs_digested') }}
-            where changed_after_load > {{ load }}
-        )
-    union
-    select conversion_id from {{ ref('fct_attribution') }}
-    where _seen_up_to > {{ load }}
-
-),
-
-{%- endif %}
-
 conversions as (
 
     select * from {{ ref('int_conversions_listed') }}
     {%- if load is not none %}
-    where conversion_id in (select checked.conversion_id from checked)
+    where _seen_up_to > {{ load }}
+        or journey_id is null
+        or journey_id in (
+            select digests.journey_id from {{ ref('int_attribution_inputs_digested') }} as digests
+            where digests.changed_after_load > {{ load }}
+        )
+        or conversion_id in (
+            select written.conversion_id from {{ ref('fct_attribution') }} as written
+            where written._seen_up_to > {{ load }}
+        )
     {%- endif %}
 
 ),
@@ -50,7 +40,7 @@ attribution as (
         count(case when not is_attributed then 1 end) as unattributed_rows
     from {{ ref('fct_attribution') }}
     {%- if load is not none %}
-    where conversion_id in (select checked.conversion_id from checked)
+    where conversion_id in (select conversions.conversion_id from conversions)
     {%- endif %}
     group by conversion_id
 
