@@ -72,13 +72,44 @@ def last_build(home: Home) -> LastBuild | None:
         return None  # written by another version: build it again
 
 
+# dbt tag of a model whose rows depend on when it is built (source_freshness): never kept.
+READS_THE_CLOCK = "reads_the_clock"
+# The dbt source of the lead definitions: landed from the contract file the fingerprint holds.
+CONTRACT_SOURCE = "contract"
+
+
+def settled_nodes(manifest: dict) -> frozenset[str]:
+    """The dbt nodes (unique ids) no new load can change: the seeds, the models built from
+    seeds and the lead definitions alone (none reading the clock), and the tests that read only
+    those. Their inputs are in the fingerprint, so an incremental build keeps them as the last
+    build left them (the contract's staging, the FX ranges, the definitions in force, the time
+    spine and their tests) instead of building and testing them again."""
+    nodes = manifest["nodes"]
+    settled: dict[str, bool] = {}
+
+    def is_settled(unique_id: str) -> bool:
+        if unique_id not in settled:
+            source = manifest["sources"].get(unique_id)
+            if source is not None:
+                settled[unique_id] = source["source_name"] == CONTRACT_SOURCE
+            else:
+                node = nodes[unique_id]
+                settled[unique_id] = node["resource_type"] in ("seed", "model", "test") \
+                    and READS_THE_CLOCK not in node.get("tags", ()) \
+                    and all(map(is_settled, node.get("depends_on", {}).get("nodes", ())))
+        return settled[unique_id]
+
+    return frozenset(unique_id for unique_id in nodes if is_settled(unique_id))
+
+
 @dataclass(frozen=True)
 class BuildPlan:
     action: str  # "skip", "incremental" or "full"
     reason: str
-    # An incremental build keeps the seeds the last build loaded: the fingerprint proves the
-    # seed files unchanged, so reloading them and testing them again would change nothing.
-    reuse_seeds: bool = False
+    # An incremental build keeps the seeds the last build loaded and the other settled nodes
+    # (settled_nodes): the fingerprint proves their inputs unchanged, so building and testing
+    # them again would change nothing.
+    reuse_settled: bool = False
     # An incremental build's valid_columns tests of incremental models check only the rows of
     # loads after this one: the last complete build wrote the older rows and passed its tests
     # on them (dbt_project/macros/tests/test_valid_columns.sql). None: every row is tested.
@@ -86,11 +117,11 @@ class BuildPlan:
 
 
 def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
-               full_refresh_asked: bool = False, seeds_in_warehouse: bool = True) -> BuildPlan:
+               full_refresh_asked: bool = False, settled_in_warehouse: bool = True) -> BuildPlan:
     """What a build of the whole project with these inputs must do.
 
-    seeds_in_warehouse: every seed's table exists (a warehouse replaced under the home's
-    build state has none; then an incremental build loads them again).
+    settled_in_warehouse: every settled node's table or view exists (a warehouse replaced under
+    the home's build state has none; then an incremental build builds them again).
     """
     if full_refresh_asked:
         return BuildPlan("full", "asked for (--full-refresh)")
@@ -104,9 +135,10 @@ def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
         return BuildPlan("skip", f"no new load and no change to the models, seeds, vars or "
                                  f"lead definitions since run {last.run_id}")
     reason = f"loads {last.loaded_up_to + 1} to {loaded_up_to} are new"
-    if seeds_in_warehouse:
-        reason += f"; the seeds stay as run {last.run_id} loaded them"
-    return BuildPlan("incremental", reason, reuse_seeds=seeds_in_warehouse,
+    if settled_in_warehouse:
+        reason += f"; the seeds and the models of them and the lead definitions alone stay " \
+                  f"as run {last.run_id} built them"
+    return BuildPlan("incremental", reason, reuse_settled=settled_in_warehouse,
                      tested_up_to_load=last.loaded_up_to)
 
 

@@ -119,29 +119,41 @@ def _select_list(columns: list[str], key: str, raw_pii: bool, hashed: list[str],
 
 
 def _update_by_key(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...],
-                   select: str, loaded_up_to: int) -> int:
+                   select: str, loaded_up_to: int) -> str:
     """Bring the previous publication's copy of a marked mart up to date: the rows of the keys
     the build wrote again (marked after the previous publication's load) replace that key's
     rows, and the keys gone from the mart go. Rows with a key column null are always written
-    again. Returns the rows inserted."""
+    again. Returns what it did, for the log."""
     built, target = f'warehouse.marts."{table}"', f'building.main."{table}"'
     columns = ", ".join(f'"{column}"' for column in key)
 
     def same_key(one: str, other: str) -> str:
         return " and ".join(f'{one}."{column}" = {other}."{column}"' for column in key)
 
+    def any_null(relation: str) -> str:
+        return " or ".join(f'{relation}."{column}" is null' for column in key)
+
     con.execute(f"create or replace temp table rewritten as select distinct {columns} "
                 f"from {built} where {ROW_MARK} > {loaded_up_to}")
     con.execute(f"delete from {target} as published where exists (select 1 from rewritten "
-                f"where {same_key('rewritten', 'published')})")
-    con.execute(f"delete from {target} as published where not exists (select 1 from {built} "
-                f"as current where {same_key('current', 'published')})")
-    any_null = " or ".join(f'current."{column}" is null' for column in key)
+                f"where {same_key('rewritten', 'published')}) or {any_null('published')}")
     inserted = con.execute(f"insert into {target} by name select {select} from {built} "
                            f"as current where exists (select 1 from rewritten where "
-                           f"{same_key('rewritten', 'current')}) or {any_null}").fetchone()[0]
+                           f"{same_key('rewritten', 'current')}) or {any_null('current')}"
+                           ).fetchone()[0]
     con.execute("drop table rewritten")
-    return inserted
+    # The keys not written again hold the rows they held at the previous publication, so the
+    # copy has as many rows as the mart unless keys went from it (a journey merged into
+    # another or deleted, a touch retired). Counting rows costs nothing; finding the gone
+    # keys compares every key (~6 s for fct_touchpoints at 10M leads), so only then.
+    published_rows, built_rows = con.execute(
+        f"select (select count(*) from {target}), (select count(*) from {built})").fetchone()
+    if published_rows == built_rows:
+        return f"{inserted:,} rows of keys written again, no key gone"
+    gone = con.execute(f"delete from {target} as published where not ({any_null('published')}) "
+                       f"and not exists (select 1 from {built} as current where "
+                       f"{same_key('current', 'published')})").fetchone()[0]
+    return f"{inserted:,} rows of keys written again, {gone:,} of keys gone"
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -277,9 +289,8 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
                 how = "as the same build wrote it"
             elif how == "updated":
                 updated += 1
-                inserted = _update_by_key(con, table, build.marked[table], select,
-                                          previous.loaded_up_to)
-                how = f"updated: {inserted:,} rows of keys written again"
+                how = "updated: " + _update_by_key(con, table, build.marked[table], select,
+                                                   previous.loaded_up_to)
             else:
                 con.execute(f"create table {target} as select {select} "
                             f'from warehouse.marts."{table}"')

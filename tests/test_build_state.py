@@ -13,6 +13,7 @@ from orchestration.build_state import (
     last_build,
     plan_build,
     remember_build,
+    settled_nodes,
 )
 from orchestration.home import CONTRACT_FILE
 
@@ -30,6 +31,42 @@ def test_the_fingerprint_follows_the_vars_and_the_lead_definitions(tmp_path, mon
     assert build_fingerprint(VARS) != shipped
 
 
+def test_settled_nodes_are_those_built_of_seeds_and_the_lead_definitions_alone():
+    def node(kind: str, *parents: str, tags: tuple[str, ...] = ()) -> dict:
+        return {"resource_type": kind, "depends_on": {"nodes": list(parents)}, "tags": tags}
+
+    manifest = {
+        "sources": {"source.a.contract.versions": {"source_name": "contract"},
+                    "source.a.salesforce.lead": {"source_name": "salesforce"}},
+        "nodes": {
+            "seed.a.fx": node("seed"),
+            "model.a.spine": node("model"),  # of nothing: constants
+            "model.a.versions": node("model", "source.a.contract.versions"),
+            "model.a.in_force": node("model", "model.a.versions", "seed.a.fx"),
+            "model.a.leads": node("model", "source.a.salesforce.lead"),
+            "model.a.funnel": node("model", "model.a.leads", "model.a.in_force"),
+            "model.a.clock": node("model", "seed.a.fx", tags=("reads_the_clock",)),
+            "model.a.of_clock": node("model", "model.a.clock"),
+            "test.a.in_force_unique": node("test", "model.a.in_force"),
+            "test.a.funnel_versions": node("test", "model.a.funnel", "model.a.versions"),
+            "snapshot.a.versions": node("snapshot", "model.a.versions"),
+        }}
+    assert settled_nodes(manifest) == {"seed.a.fx", "model.a.spine", "model.a.versions",
+                                       "model.a.in_force", "test.a.in_force_unique"}
+
+
+def test_the_projects_settled_models_are_the_contracts_and_the_references():
+    manifest = json.loads(build_state.DBT_PROJECT_DIR.joinpath(
+        "target", "manifest.json").read_text(encoding="utf-8"))
+    settled = settled_nodes(manifest)
+    assert sorted(unique_id.split(".")[-1] for unique_id in settled
+                  if unique_id.startswith("model.")) == [
+        "int_fx_rates_ranged", "int_lead_definitions_in_force", "metricflow_time_spine",
+        "stg_contract__lead_definition_points", "stg_contract__lead_definition_reasons",
+        "stg_contract__lead_definition_values", "stg_contract__lead_definition_versions"]
+    assert "model.alignment.source_freshness" not in settled
+
+
 def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
     assert last_build(home) is None
     assert plan_build(None, "f1", 7).action == "full"
@@ -41,13 +78,14 @@ def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
     assert "since run run-1" in plan_build(last, "f1", 7).reason
     assert plan_build(last, "f1", 9).action == "incremental"
     # the seeds' files are those of the last build: it loaded them, an incremental one keeps
-    # them, unless they are gone from the warehouse
+    # them (and what is built of them alone), unless they are gone from the warehouse
     assert plan_build(last, "f1", 9).reason \
-        == "loads 8 to 9 are new; the seeds stay as run run-1 loaded them"
-    assert plan_build(last, "f1", 9).reuse_seeds
-    reload = plan_build(last, "f1", 9, seeds_in_warehouse=False)
-    assert (reload.reuse_seeds, reload.reason) == (False, "loads 8 to 9 are new")
-    assert not plan_build(last, "f2", 9).reuse_seeds
+        == ("loads 8 to 9 are new; the seeds and the models of them and the lead definitions "
+            "alone stay as run run-1 built them")
+    assert plan_build(last, "f1", 9).reuse_settled
+    reload = plan_build(last, "f1", 9, settled_in_warehouse=False)
+    assert (reload.reuse_settled, reload.reason) == (False, "loads 8 to 9 are new")
+    assert not plan_build(last, "f2", 9).reuse_settled
     assert plan_build(last, "f2", 7).action == "full"
     assert plan_build(last, "f1", 7, full_refresh_asked=True).action == "full"
     # an incremental build's tests of incremental models check the rows after load 7 only;

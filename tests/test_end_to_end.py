@@ -18,6 +18,7 @@ import pytest
 
 from demo_later import CUSTOMER_CONTACT, MOVED_ADDRESS, TAKEOVER_LEAD
 from homes import copy_home
+from orchestration.build_state import settled_nodes
 from orchestration.cli import main
 from orchestration.demo.truth import TRUTH_FILE
 from orchestration.home import DBT_PROJECT_DIR, Home
@@ -468,24 +469,29 @@ def test_each_journey_digest_lists_every_column_its_models_read(warehouse):
                     (model, relation, (columns & used) - BUILD_COLUMNS - listed)
 
 
-def test_the_incremental_build_kept_the_seeds_and_their_test_results(warehouse):
+def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(warehouse):
+    """The seeds, the seven models built of them and the lead definitions alone, and the
+    tests of those alone were not built again (build_state.settled_nodes)."""
     home, _, outcome = warehouse
     built = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
     manifest = json.loads((home.dbt_target / "manifest.json").read_text(encoding="utf-8"))
     ran = Counter(result["unique_id"].split(".")[0] for result in built["results"])
-    assert (ran["model"], ran["seed"]) == (70, 0)  # every model built, no seed loaded again
+    assert (ran["model"], ran["seed"]) == (70 - 7, 0)
+    assert not {result["unique_id"] for result in built["results"]} & settled_nodes(manifest)
     tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
-    on_seeds_only = [test for test in tests
-                     if all(parent.startswith("seed.") for parent in test["depends_on"]["nodes"])]
-    assert len(on_seeds_only) == 19
-    assert ran["test"] == len(tests) - 19
-    # the seeds' tests are reported with the results of the build that loaded them: every
-    # dbt check, as a full build reports (dagster-dbt makes no check of the 11 singular
-    # tests that read several models)
+    on_settled_only = [test for test in tests if test["unique_id"] in settled_nodes(manifest)]
+    assert len(on_settled_only) == 19 + 12  # on seeds alone, on the settled models
+    assert ran["test"] == len(tests) - len(on_settled_only)
+    # the settled nodes' tests are reported with the results of the build that ran them:
+    # every dbt check, as a full build reports (dagster-dbt makes no check of the 11
+    # singular tests that read several models)
     several = [test for test in tests if not test.get("attached_node")
                and len(test["depends_on"]["nodes"]) > 1]
     assert outcome.dbt_checks == len(tests) - len(several) == 147 - 11
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
+    # kept as built: the signed versions in force
+    assert one(home, "select count(*) from intermediate.int_lead_definitions_in_force") \
+        == one(home, "select count(*) from contract.lead_definition_versions") == (1,)
 
 
 def test_the_incremental_refresh_published_the_marts_it_built(warehouse):

@@ -331,6 +331,10 @@ def test_a_publication_after_a_build_that_continued_the_published_one_updates_by
         con.execute("update marts.fct_lead_funnel set current_status = 'Changed', "
                     "email = 'a.new@example.com', _seen_up_to = ? where lead_id = 'A'",
                     [newest + 1])
+        # lead B's attribution goes with it (publication keeps the rows of no journey)
+        assert con.execute("delete from marts.fct_attribution where journey_id = (select "
+                           "journey_id from marts.fct_lead_funnel where lead_id = 'B')"
+                           ).fetchone() == (3,)
         con.execute("delete from marts.fct_lead_funnel where lead_id = 'B'")
         # a key of two columns: of a journey's touches, one written again, one gone
         journey, changed, gone = con.execute("""
@@ -344,10 +348,21 @@ def test_a_publication_after_a_build_that_continued_the_published_one_updates_by
     second = publish(home, "run-2", DbtBuild("build-2", dbt_marts, newest + 1, "build-1",
                                              marked), log=lines.append)
     assert (second.unchanged, second.updated) == (0, 4)
-    assert [line.split(" (")[0] for line in lines
-            if "fct_lead_funnel" in line or "fct_touchpoints" in line] == [
-        "published fct_lead_funnel: 13 rows, updated: 1 rows of keys written again",
-        f"published fct_touchpoints: {touches} rows, updated: 1 rows of keys written again"]
+    # Where no key went (drift), the row counts tell so and no key is compared.
+    # (attribution's rows of no journey, conversions attributed to none, always written again)
+    attribution, no_journey = _published(
+        home, "select count(*), count(*) filter (where journey_id is null) from fct_attribution"
+    )[0]
+    assert no_journey == 3
+    assert [line.split(" (")[0] for line in lines if "updated" in line] == [
+        f"published fct_attribution: {attribution} rows, updated: 3 rows of keys written "
+        "again, 3 of keys gone",
+        "published fct_definition_drift: 8 rows, updated: 0 rows of keys written again, "
+        "no key gone",
+        "published fct_lead_funnel: 13 rows, updated: 1 rows of keys written again, "
+        "1 of keys gone",
+        f"published fct_touchpoints: {touches} rows, updated: 1 rows of keys written again, "
+        "1 of keys gone"]
     assert _published(home, "select touch_id, campaign_name from fct_touchpoints "
                             "where journey_id = ? and touch_id in (?, ?)",
                       [journey, changed, gone]) == [(changed, "Renamed")]

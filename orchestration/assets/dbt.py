@@ -34,6 +34,7 @@ from orchestration.build_state import (
     last_build,
     plan_build,
     remember_build,
+    settled_nodes,
 )
 from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR, Home
 from orchestration.parse_state import prepare_parse_state, share_parse_state
@@ -133,6 +134,10 @@ class AlignmentTranslator(DagsterDbtTranslator):
 
 # The manifest the dbt assets are made from; publication reads which marts mark their rows.
 DBT_MANIFEST = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+# What an incremental build keeps as the last build left it.
+SETTLED = settled_nodes(DBT_MANIFEST)
+SETTLED_MODELS = sorted(DBT_MANIFEST["nodes"][unique_id]["name"] for unique_id in SETTLED
+                        if unique_id.startswith("model."))
 
 
 @dbt_assets(
@@ -169,12 +174,12 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         yield from _dbt_build(context, dbt, home, args + _threads(context, largest_raw, False),
                               variables)
         return
-    seeds, seed_checks = _seeds(context.assets_def)
+    settled, settled_checks = _settled(context.assets_def)
     fingerprint = build_fingerprint(variables)
     last = last_build(home)
     plan = plan_build(last, fingerprint, loaded_up_to,
                       full_refresh_asked=context.run.tags.get(FULL_REFRESH_TAG) == "true",
-                      seeds_in_warehouse={tuple(key.path) for key in seeds} <= tables)
+                      settled_in_warehouse={tuple(key.path) for key in settled} <= tables)
     context.log.info(f"{NOTE}dbt build: {plan.action} ({plan.reason})")
     if plan.action == "skip":
         yield from _unchanged(context, plan.reason, last, context.selected_asset_keys,
@@ -184,13 +189,15 @@ def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     args += _threads(context, largest_raw, incremental=plan.action == "incremental")
     if plan.action == "full":
         args.append("--full-refresh")
-    elif plan.reuse_seeds:
-        # Cautious: only the tests on seeds alone go with them; a model's test against a
-        # seed (unmapped_values) still runs.
-        args += ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
-        kept = _unchanged(context, f"seed files unchanged since run {last.run_id}", last,
-                          seeds & context.selected_asset_keys,
-                          seed_checks & context.selected_asset_check_keys)
+    elif plan.reuse_settled:
+        # Cautious: only the tests on settled nodes alone go with them; a model's test against
+        # a seed (unmapped_values) still runs.
+        args += ["--exclude", " ".join(["resource_type:seed", *SETTLED_MODELS]),
+                 "--indirect-selection", "cautious"]
+        kept = _unchanged(context, f"its seed files and lead definitions unchanged since run "
+                                   f"{last.run_id}", last,
+                          settled & context.selected_asset_keys,
+                          settled_checks & context.selected_asset_check_keys)
     forget_build(home)
     export_tested_up_to_load(plan.tested_up_to_load)
     failed = []
@@ -218,14 +225,15 @@ def _threads(context: dg.AssetExecutionContext, largest_raw: int, incremental: b
     return ["--threads", str(threads)]
 
 
-def _seeds(assets_def: dg.AssetsDefinition) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
-    """The seeds' assets, and the checks of the tests that read seeds only."""
-    seeds = {spec.key for spec in assets_def.specs
-             if str(spec.metadata.get(DBT_UNIQUE_ID, "")).startswith("seed.")}
+def _settled(assets_def: dg.AssetsDefinition) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
+    """The settled nodes' assets (build_state.settled_nodes), and the checks of the tests that
+    read them alone."""
+    keys = {spec.key for spec in assets_def.specs
+            if spec.metadata.get(DBT_UNIQUE_ID) in SETTLED}
     checks = {spec.key for spec in assets_def.check_specs
-              if spec.asset_key in seeds
-              and all(dep.asset_key in seeds for dep in spec.additional_deps)}
-    return seeds, checks
+              if spec.asset_key in keys
+              and all(dep.asset_key in keys for dep in spec.additional_deps)}
+    return keys, checks
 
 
 def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Home,

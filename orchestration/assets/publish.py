@@ -6,17 +6,12 @@ from collections.abc import Iterable
 import dagster as dg
 from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY as DBT_UNIQUE_ID
 
-from orchestration.build_state import last_build
+from orchestration.build_state import READS_THE_CLOCK, last_build
 from orchestration.progress import NOTE
 from orchestration.publish import ROW_MARK, DbtBuild, publish
 from orchestration.resources import WarehouseResource
 
 PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
-
-
-# dbt tag of a mart whose rows depend on when it is read (source_freshness): never taken from
-# the previous publication.
-READS_THE_CLOCK = "reads_the_clock"
 
 
 def marked_marts(mart_specs: Iterable[dg.AssetSpec],
