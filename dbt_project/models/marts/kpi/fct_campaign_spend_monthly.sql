@@ -30,41 +30,22 @@ touches as {{ not_materialized() }} (
 
 ),
 
-form_submissions as (
-
-    select * from {{ ref('stg_hubspot__form_submissions') }}
-
-),
-
 numbers as (
 
     {{ dbt.generate_series(1200) }}
 
 ),
 
--- the utm_campaign of each form submission's page URL
-{%- set after_utm = dbt.split_part('form_submissions.page_url', "'utm_campaign='", 2) %}
-{%- set utm_value = dbt.split_part(dbt.split_part(after_utm, "'&'", 1), "'#'", 1) %}
-form_campaigns as (
-
-    select
-        touches.journey_id,
-        lower(nullif({{ utm_value }}, '')) as utm_campaign
-    from touches
-    inner join form_submissions
-        on touches.touch_id = {{ dbt.concat(["'hubspot_form:'", "form_submissions.form_submission_id"]) }}
-    where touches.touch_source = 'hubspot_form'
-        and form_submissions.page_url like '%utm_campaign=%'
-
-),
-
+-- a form's utm_campaign is that of its page URL, parsed once where the touch is made
+-- (int_touches_unioned), as attribution reads it
 ad_campaign_leads as (
 
     select
         utm_campaign,
         count(distinct journey_id) as attributed_journeys
-    from form_campaigns
-    where utm_campaign is not null
+    from touches
+    where touch_source = 'hubspot_form'
+        and utm_campaign is not null
     group by utm_campaign
 
 ),
