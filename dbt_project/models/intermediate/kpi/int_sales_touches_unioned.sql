@@ -5,8 +5,23 @@
     ahead was a contact when it was booked). Activities of marketing, partner or other users
     are not sales touches.
 
-    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
-{{ config(materialized=diffed_table()) }}
+    Incremental by activity (macros/incremental.sql). An activity's rows follow from its own
+    record, its owner and the lead journeys its WhoId names, so an incremental build
+    computes again the activities a newer load brought, those owned by a user a newer load
+    brought, those on a lead or contact of a journey int_journeys_identified computed again
+    (journeys_reidentified), and those with a row on such a journey (a deleted lead, a lead
+    converted to another contact). An activity that no longer makes a touch is written as
+    a retired row (touched_at null) that replaces its old rows and is then deleted, as
+    int_touches_unioned retires a touch. It was a table rewritten by difference until
+    session 30: computed whole, 12.9 s of a 10M-lead daily build.
+
+    _seen_up_to: the newest load in raw when the row was written. -#}
+-- depends_on: {{ ref('stg_salesforce__leads') }}, {{ ref('int_hubspot_contacts_matched') }}, {{ ref('stg_salesforce__users') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='activity_id',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where touched_at is null{% endif %}",
+) }}
 
 with
 
@@ -23,15 +38,73 @@ journeys as {{ not_materialized() }} (
 
 ),
 
+{%- if is_incremental() %}
+
+-- the lead journeys computed again since this model's newest load, a gone one among them
+reidentified_journeys as (
+
+    {{ journeys_reidentified() }}
+
+),
+
+-- the leads and contacts whose journeys those are now
+reidentified_records as (
+
+    select journeys.lead_id as record_id
+    from journeys
+    where journeys.journey_id in (select reidentified_journeys.journey_id from reidentified_journeys)
+    union all
+    select journeys.contact_id as record_id
+    from journeys
+    where journeys.journey_id in (select reidentified_journeys.journey_id from reidentified_journeys)
+        and journeys.contact_id is not null
+
+),
+
+-- activities with a row on one of those journeys, whatever the journey is now
+rebuilt_activities as (
+
+    select built.activity_id
+    from {{ this }} as built
+    where built.journey_id in (select reidentified_journeys.journey_id from reidentified_journeys)
+
+),
+
+changed_owners as (
+
+    select user_id
+    from {{ ref('stg_salesforce__users') }}
+    where _load_id > {{ loaded_up_to('_seen_up_to') }}
+
+),
+
+{%- endif %}
+
+{#- In an incremental build, the records of the activities to compute again (and, by id,
+    those with a row on a journey computed again). #}
+{%- set reread %}
+    where _load_id > {{ loaded_up_to('_seen_up_to') }}
+        or who_id in (select reidentified_records.record_id from reidentified_records)
+        or owner_id in (select changed_owners.user_id from changed_owners)
+{%- endset %}
+
 tasks as (
 
     select * from {{ ref('stg_salesforce__tasks') }}
+    {%- if is_incremental() %}
+    {{- reread }}
+        or task_id in (select rebuilt_activities.activity_id from rebuilt_activities)
+    {%- endif %}
 
 ),
 
 events as (
 
     select * from {{ ref('stg_salesforce__events') }}
+    {%- if is_incremental() %}
+    {{- reread }}
+        or event_id in (select rebuilt_activities.activity_id from rebuilt_activities)
+    {%- endif %}
 
 ),
 
@@ -113,12 +186,50 @@ touches as (
 
 ),
 
+{%- if is_incremental() %}
+
+-- every activity computed again, by its id
+reread_activity_ids as (
+
+    select task_id as activity_id from tasks
+    union all
+    select event_id as activity_id from events
+
+),
+
+{%- endif %}
+
+touch_rows as (
+
+    select * from touches
+
+    {%- if is_incremental() %}
+
+    union all
+
+    -- built activities that no longer make a touch: retired (replaced, then deleted)
+    select
+        built.journey_id,
+        built.activity_id,
+        built.activity_type,
+        built.owner_id,
+        cast(null as {{ dbt.type_timestamp() }}) as touched_at,
+        built.touched_record
+    from {{ this }} as built
+    inner join reread_activity_ids
+        on built.activity_id = reread_activity_ids.activity_id
+    where built.activity_id not in (select touches.activity_id from touches)
+
+    {%- endif %}
+
+),
+
 final as (
 
     select
-        touches.*,
+        touch_rows.*,
         newest_load.load_id as _seen_up_to
-    from touches
+    from touch_rows
     cross join newest_load
 
 )
