@@ -178,7 +178,7 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                 if r["unique_id"].startswith("test.alignment.valid_columns_")
                 and re.search(rf"(_load_id|_seen_up_to|changed_after_load) > {full_build_load}\b",
                               r["compiled_code"])]
-    # the valid_columns tests of the 21 incremental models and of the 6 tables rewritten by
+    # the valid_columns tests of the 22 incremental models and of the 5 tables rewritten by
     # difference, which mark the rows they write, passed
     assert [r["status"] for r in filtered] == ["pass"] * 27
     # fct_touchpoints' keys repeated only where a row it wrote is
@@ -192,14 +192,16 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
     assert re.search(r"where email_event_id is not null and email_event_id in \(select "
                      rf"email_event_id from \S+ where _load_id > {full_build_load}\) group by",
                      events), events
-    # the singular tests on the journeys the funnel and attribution wrote again, passed
+    # the singular tests on the journeys the funnel, attribution and the nurture stays wrote
+    # again, passed
     singular = {r["unique_id"].split(".")[-1]: r["status"] for r in built["results"]
                 if r["unique_id"].startswith("test.alignment.assert_")
                 and f"_seen_up_to > {full_build_load}" in r["compiled_code"]}
     assert singular == {"assert_attribution_weights_sum_to_one": "pass",
                         "assert_mql_touch_reaches_threshold_under_its_version": "pass",
                         "assert_handoff_touch_is_sales_ready_under_its_version": "pass",
-                        "assert_every_conversion_is_attributed_or_unattributed": "pass"}
+                        "assert_every_conversion_is_attributed_or_unattributed": "pass",
+                        "assert_nurture_stays_of_a_journey_never_overlap": "pass"}
 
 
 def _digest(home: Home, digests: str, count_column: str, journey_id: str) -> tuple:
