@@ -58,11 +58,10 @@ def runs(tmp_path_factory, crafted_company):
 
 
 def _lose_conversions(home) -> dict:
-    """Every conversion and attribution row marked as written by load 1, every journey's
-    attribution inputs as changed then; then, of three attributed conversions of three
-    journeys: one whose journey's inputs changed after load 1 lost its rows (computed again,
-    none written back), one whose inputs did not lost them too, one got a second row,
-    unattributed, written by load 2."""
+    """Every conversion, touch and attribution row marked as written by load 1; then, of three
+    attributed conversions of three journeys: one whose journey lost a touch after load 1
+    (its gone row) lost its rows (computed again, none written back), one whose inputs did
+    not change lost them too, one got a second row, unattributed, written by load 2."""
     with connect(home) as con:
         (rebuilt, journey), (kept, _), (doubled, _) = con.execute("""
             select conversion_id, journey_id from intermediate.int_conversions_listed
@@ -71,10 +70,9 @@ def _lose_conversions(home) -> dict:
             qualify row_number() over (partition by journey_id order by conversion_id) = 1
             order by journey_id limit 3""").fetchall()
         con.execute("update intermediate.int_conversions_listed set _seen_up_to = 1")
+        con.execute("update marts.fct_touchpoints set _seen_up_to = 1")
         con.execute("update marts.fct_attribution set _seen_up_to = 1")
-        con.execute("update intermediate.int_attribution_inputs_digested "
-                    "set changed_after_load = case when journey_id = ? then 2 else 1 end",
-                    [journey])
+        con.execute("insert into intermediate.fct_touchpoints__gone values (?, 2)", [journey])
         con.execute("delete from marts.fct_attribution where conversion_id in (?, ?)",
                     [rebuilt, kept])
         con.execute("insert into marts.fct_attribution by name select * replace "

@@ -66,3 +66,38 @@ def test_a_key_given_two_rows_keeps_both_and_fails_its_unique_test(home):
     assert again.returncode == 0, again.stdout[-3000:]
     assert REWRITTEN.findall(again.stdout) == [("0", "1")], again.stdout[-3000:]
     assert _rows(home, TOUCHPOINTS) == before
+
+
+GONE = "select journey_id, _seen_up_to from intermediate.fct_touchpoints__gone order by journey_id"
+
+
+def test_the_journeys_whose_touches_went_are_recorded_until_a_full_rebuild(home):
+    # gone_key='journey_id': a journey whose rows were deleted and none written is recorded
+    # with the build's newest load; a journey with a row written is not (its mark tells).
+    (moved_from, moved), (changed_journey, changed), (emptied, _) = _rows(home, """
+        select journey_id, min(touch_id) from marts.fct_touchpoints
+        where touch_id in (select touch_id from intermediate.int_touches_unioned)
+        group by journey_id having count(*) > 1 order by journey_id limit 3""")
+    moved_to, = _rows(home, """
+        select max(journey_id) from intermediate.int_touches_unioned""")[0]
+    _execute(home, "update intermediate.int_touches_unioned set journey_id = ? "
+                   "where touch_id = ?", [moved_to, moved])
+    _execute(home, "update intermediate.int_touches_unioned "
+                   "set touched_at = touched_at + interval 1 second where touch_id = ?", [changed])
+    _execute(home, "delete from intermediate.int_touches_unioned where journey_id = ?", [emptied])
+    newest, = _rows(home, "select max(load_id) from raw.load_manifest")[0]
+    before = _rows(home, GONE)  # those the demo's incremental refresh recorded
+
+    built = dbt_build(home, ["fct_touchpoints"], DBT_VARS, "dbt_target_diffed")
+    assert built.returncode == 0, built.stdout[-3000:]
+    after = _rows(home, GONE)
+    assert len(after) == len(before) + 2
+    assert sorted(set(after) - set(before)) == sorted([(moved_from, newest), (emptied, newest)])
+    assert sorted(_rows(home, """
+        select journey_id, _seen_up_to from marts.fct_touchpoints where touch_id in (?, ?)""",
+                        [moved, changed])) == sorted([(moved_to, newest), (changed_journey, newest)])
+
+    rebuilt = dbt_build(home, ["fct_touchpoints"], DBT_VARS, "dbt_target_diffed",
+                        full_refresh=True)
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
+    assert _rows(home, GONE) == []

@@ -6,8 +6,11 @@ import duckdb
 
 # What dbt builds; raw and contract are landed by the refresh itself.
 BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "semantic")
-# Appended by each run (the KPI contract's history), or computed at read time (now()).
-RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
+# Appended by each run (the KPI contract's history), or computed at read time (now()), or
+# a record of builds alone: the keys gone from a table rewritten by difference since the last
+# full build (macros/diffed_table.sql, gone_key).
+RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness",
+                 "intermediate.fct_touchpoints__gone", "intermediate.int_conversions_listed__gone"}
 # What records how incremental builds got to a table rather than what it holds: compared
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
 # the load after which each key last changed, and a gone key until the next build, as the
@@ -20,8 +23,6 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                         "journey_id is not null"),
                  "intermediate.int_scoring_inputs_digested": ("changed_after_load",
                                                               "touches is not null"),
-                 "intermediate.int_attribution_inputs_digested": ("changed_after_load",
-                                                                  "conversions is not null"),
                  "intermediate.int_nurture_inputs_digested": ("changed_after_load",
                                                               "funnel is not null"),
                  "intermediate.int_touches_unioned": ("_seen_up_to", "true"),

@@ -35,6 +35,13 @@
     {{ return(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay']) }}
 {%- endmacro %}
 
+{#- What fct_attribution reads, by journey: tables rewritten by difference with
+    gone_key='journey_id', so that an incremental build finds the journeys whose rows of them
+    changed (macros/incremental.sql: journeys_written_or_gone). -#}
+{% macro attribution_inputs() -%}
+    {{ return(['int_conversions_listed', 'fct_touchpoints']) }}
+{%- endmacro %}
+
 {% macro attribution_milestones() -%}
     {{ return(['lead_created', 'mql', 'sal', 'opportunity_created', 'won']) }}
 {%- endmacro %}

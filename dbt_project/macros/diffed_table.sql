@@ -33,7 +33,15 @@
     a row the model gives again unchanged keeps the mark of the build that wrote it. Its tests
     then check the rows written since the last tested build (valid_columns' load_column), and
     publication updates a published mart by the key of the rows marked after its last load
-    (orchestration/publish.py). -#}
+    (orchestration/publish.py).
+
+    A model configured with gone_key (a column, journey_id) also records the keys whose rows
+    went: in intermediate.<model>__gone, each key of a deleted row that no written row
+    holds, marked with the build's newest load (_seen_up_to). A key's rows thus changed
+    after a load when one of them is marked after it, or its gone row is
+    (macros/incremental.sql: journeys_written_or_gone), with no digest of every key's rows.
+    A full rebuild empties it; it holds the keys gone since (a journey merged or deleted, a
+    touch moved). -#}
 {% macro diffed_table() -%}
     {{ return(adapter.dispatch('diffed_table', 'alignment')()) }}
 {%- endmacro %}
@@ -44,6 +52,27 @@
 
 {% macro spark__diffed_table() -%}
     {{ return('table') }}
+{%- endmacro %}
+
+{#- The table where a diffed table configured with gone_key records its gone keys:
+    intermediate.<model>__gone, in a schema every build has (a schema of its own would be
+    created by two models built side by side, which DuckDB's catalog refuses), and not one
+    BI reads (marts). -#}
+{% macro gone_rows(relation) -%}
+    {{ return(relation.incorporate(path={'schema': 'intermediate',
+                                         'identifier': relation.identifier ~ '__gone'})) }}
+{%- endmacro %}
+
+{#- gone_rows(target) emptied, with the key column and _seen_up_to of target. -#}
+{% macro gone_rows_emptied(target, key) -%}
+    {%- set gone = gone_rows(target) -%}
+    {% call statement('gone_rows_emptied') -%}
+        drop table if exists {{ gone }}
+    {%- endcall %}
+    {% call statement('gone_rows_created') -%}
+        create table {{ gone }} as
+        select {{ key }}, _seen_up_to from {{ target }} where 1 = 0
+    {%- endcall %}
 {%- endmacro %}
 
 {#- A row's physical id in its table; stable within the build's transaction. -#}
@@ -116,6 +145,7 @@
     {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
     {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
 
+    {%- set gone_key = config.get('gone_key') -%}
     {%- set by_difference = existing_relation is not none and existing_relation.is_table
             and not should_full_refresh() -%}
     {%- if by_difference -%}
@@ -142,6 +172,28 @@
                 'select count(_row_digest), count(_built_row) from ' ~ differences) -%}
         {%- do log('alignment: ' ~ this.schema ~ '.' ~ this.identifier ~ ' rewritten by difference: ' ~ counted.rows[0][0]
                    ~ ' rows written, ' ~ counted.rows[0][1] ~ ' deleted (changed or gone)', info=True) -%}
+        {%- if gone_key %}
+        {#- missing in a warehouse built before the model had gone_key -#}
+        {%- set gone = gone_rows(target_relation) %}
+        {%- if adapter.get_relation(database=gone.database, schema=gone.schema,
+                                    identifier=gone.identifier) is none %}
+        {{ gone_rows_emptied(target_relation, gone_key) }}
+        {%- endif %}
+        {% call statement('gone_keys_recorded') -%}
+            insert into {{ gone_rows(target_relation) }} ({{ gone_key }}, _seen_up_to)
+            select gone_keys.{{ gone_key }}, newest_load.load_id
+            from (
+                select {{ gone_key }} from {{ target_relation }}
+                where {{ table_row_id() }} in (
+                    select _built_row from {{ differences }} where _built_row is not null
+                )
+                    and {{ gone_key }} is not null
+                except
+                select {{ gone_key }} from {{ differences }} where _row_digest is not null
+            ) as gone_keys
+            cross join ({{ newest_load() }}) as newest_load
+        {%- endcall %}
+        {%- endif %}
         {% call statement('differing_rows_deleted') -%}
             delete from {{ target_relation }}
             where {{ table_row_id() }} in (
@@ -162,6 +214,9 @@
             {{ adapter.rename_relation(existing_relation, backup_relation) }}
         {%- endif %}
         {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+        {%- if gone_key %}
+        {{ gone_rows_emptied(target_relation, gone_key) }}
+        {%- endif %}
     {%- endif %}
 
     {% do persist_docs(target_relation, model) %}

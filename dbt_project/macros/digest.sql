@@ -24,8 +24,9 @@
 {%- endmacro %}
 
 {#- The body of a journey digest model (int_scoring_inputs_digested,
-    int_attribution_inputs_digested, int_nurture_inputs_digested): per journey, what a
-    per-journey model reads of it, digested. inputs: [{name, relation, columns}], the first
+    int_nurture_inputs_digested): per journey, what a per-journey model reads of it,
+    digested (fct_attribution, whose inputs mark the rows they write and record the
+    journeys whose rows went, needs none: macros/incremental.sql, journeys_written_or_gone). inputs: [{name, relation, columns}], the first
     the rows that make a journey's output (a journey without them has none): per journey of
     the first input, the count of its rows (column <name>) and, for every input, the sum of
     row_digest over the given columns of its rows (<name>_digest). Rows without a journey are left out: the models

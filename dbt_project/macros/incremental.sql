@@ -51,8 +51,7 @@
     from {{ source('landing', 'load_manifest') }}
 {%- endmacro %}
 
-{#- Per-journey incremental models (int_touches_scored, int_journeys_scored, fct_attribution,
-    int_nurture_stays): the journeys to compute again, those whose digest of inputs changed
+{#- Per-journey incremental models (int_touches_scored, int_journeys_scored, int_nurture_stays): the journeys to compute again, those whose digest of inputs changed
     after the model's newest load (_seen_up_to). digests: the journey digest model the model
     reads (macros/digest.sql), or a list of them when its inputs are spread over several (a
     journey changed in any of them is computed again). A model declares `-- depends_on:
@@ -67,6 +66,27 @@
     {%- endif %}
     select journey_id from {{ ref(digest) }}
     where changed_after_load > {{ loaded_up_to('_seen_up_to') }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The journeys whose rows in any of models (tables rewritten by difference with
+    gone_key='journey_id', macros/diffed_table.sql) changed after load `since` (by default
+    the calling model's newest, _seen_up_to): a row of the journey written since (new or
+    changed: a row given again unchanged keeps its mark) or the journey's gone row (its last
+    row there went). What a digest of every journey's rows would find, reading only the rows
+    written and gone (fct_attribution's journeys, from int_conversions_listed and
+    fct_touchpoints). -#}
+{% macro journeys_written_or_gone(models, since=none) -%}
+    {%- set since = loaded_up_to('_seen_up_to') if since is none else since %}
+    {%- for model in models %}
+    {%- if not loop.first %}
+    union
+    {%- endif %}
+    select journey_id from {{ ref(model) }}
+    where _seen_up_to > {{ since }}
+    union
+    select journey_id from {{ gone_rows(ref(model)) }}
+    where _seen_up_to > {{ since }}
     {%- endfor %}
 {%- endmacro %}
 
@@ -96,12 +116,14 @@
 {%- endmacro %}
 
 {#- The pre-hook of a model incremental by record or journey (int_lead_stages_dated,
-    int_journeys_identified, fct_lead_funnel): its rows whose key is among keys (a query: the
-    records or journeys it computes again) deleted, in an incremental build; a record or
-    journey may have none now (a lead deleted in Salesforce). -#}
-{% macro rebuilt_rows_deleted(key, keys) -%}
+    int_journeys_identified, fct_lead_funnel, fct_attribution): its rows whose key is among
+    keys (a query: the records or journeys it computes again), and those where also_where
+    holds (rows it computes again in every build), deleted, in an incremental build; a record
+    or journey may have none now (a lead deleted in Salesforce). -#}
+{% macro rebuilt_rows_deleted(key, keys, also_where=none) -%}
     {%- if is_incremental() -%}
     delete from {{ this }} where {{ key }} in ({{ keys }})
+    {%- if also_where %} or {{ also_where }}{% endif %}
     {%- endif -%}
 {%- endmacro %}
 

@@ -4,11 +4,11 @@
     After an incremental build, the conversions whose rows can have changed since the last
     tested build (tested_up_to_load): those int_conversions_listed wrote again (its mark),
     those with an attribution row written again, and every conversion of a journey whose
-    attribution inputs changed since (fct_attribution computed the journey again and may
-    have written none of its rows back, which leaves no mark) or of no journey (computed
-    again by every build). Any other conversion and its attribution rows are as that build
-    tested them. -#}
--- depends_on: {{ ref('int_attribution_inputs_digested') }}
+    attribution inputs were written or went since (fct_attribution computed the journey
+    again and may have written none of its rows back, which leaves no mark) or of no journey
+    (computed again by every build). Any other conversion and its attribution rows are as
+    that build tested them. -#}
+-- depends_on: {{ ref('fct_touchpoints') }}
 
 {%- set load = tested_up_to_load() %}
 
@@ -20,10 +20,7 @@ conversions as (
     {%- if load is not none %}
     where _seen_up_to > {{ load }}
         or journey_id is null
-        or journey_id in (
-            select digests.journey_id from {{ ref('int_attribution_inputs_digested') }} as digests
-            where digests.changed_after_load > {{ load }}
-        )
+        or journey_id in ({{ journeys_written_or_gone(attribution_inputs(), since=load) }})
         or conversion_id in (
             select written.conversion_id from {{ ref('fct_attribution') }} as written
             where written._seen_up_to > {{ load }}

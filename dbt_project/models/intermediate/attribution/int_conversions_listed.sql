@@ -9,8 +9,10 @@
     and full-path key touches. conversion_month: the reporting-time-zone month of the moment,
     except won, whose close date keeps its own calendar month.
 
-    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
-{{ config(materialized=diffed_table()) }}
+    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql);
+    with intermediate.int_conversions_listed__gone (the journeys whose conversions went: gone_key),
+    fct_attribution finds the journeys whose conversions changed. -#}
+{{ config(materialized=diffed_table(), gone_key='journey_id') }}
 
 {%- set config = attribution_config() %}
 

@@ -12,18 +12,17 @@
     `unattributed` and every weight 1. Window functions per conversion only: no touch is
     joined to another touch.
 
-    Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
-    follow from its conversions and touches alone, so a build computes again the journeys
-    whose digest of those changed (int_attribution_inputs_digested: a column of
-    int_conversions_listed or fct_touchpoints that this model starts to read must join that
-    digest's list), and the conversions without a journey (no touch: one unattributed row
-    each). _seen_up_to: the newest load in
-    raw when the row was written. -#}
--- depends_on: {{ ref('int_attribution_inputs_digested') }}
+    Incremental by journey: a journey's rows follow from its conversions and touches alone,
+    so a build computes again the journeys with a row of either (attribution_inputs())
+    written or gone since its last build (macros/incremental.sql: journeys_written_or_gone;
+    both are tables rewritten by difference, which mark every row they write and record the
+    journeys whose rows went), and the conversions without a journey (no touch: one
+    unattributed row each).
+    _seen_up_to: the newest load in raw when the row was written. -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_journeys_deleted('int_attribution_inputs_digested', also_where='journey_id is null') }}",
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_written_or_gone(attribution_inputs()), also_where='journey_id is null') }}",
 ) }}
 
 {%- set config = attribution_config() %}
@@ -39,7 +38,7 @@ conversions as {{ not_materialized() }} (
     select * from {{ ref('int_conversions_listed') }}
     {%- if is_incremental() %}
     where journey_id is null
-        or journey_id in ({{ journeys_to_rebuild('int_attribution_inputs_digested') }})
+        or journey_id in ({{ journeys_written_or_gone(attribution_inputs()) }})
     {%- endif %}
 
 ),
@@ -48,7 +47,7 @@ touches as (
 
     select * from {{ ref('fct_touchpoints') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_attribution_inputs_digested') }})
+    where journey_id in ({{ journeys_written_or_gone(attribution_inputs()) }})
     {%- endif %}
 
 ),

@@ -6,8 +6,10 @@
 
     Rewritten by difference (macros/diffed_table.sql); _seen_up_to: the newest load in raw
     when the row was written, by which publication updates the published copy by touch
-    (unique_key) instead of writing it whole. -#}
-{{ config(materialized=diffed_table(), unique_key=['journey_id', 'touch_id']) }}
+    (unique_key) instead of writing it whole, and fct_attribution finds the journeys whose
+    touches changed (with intermediate.fct_touchpoints__gone, the journeys whose touches went:
+    gone_key). -#}
+{{ config(materialized=diffed_table(), unique_key=['journey_id', 'touch_id'], gone_key='journey_id') }}
 
 with
 
