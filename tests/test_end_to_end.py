@@ -178,9 +178,9 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                 if r["unique_id"].startswith("test.alignment.valid_columns_")
                 and re.search(rf"(_load_id|_seen_up_to|changed_after_load) > {full_build_load}\b",
                               r["compiled_code"])]
-    # the valid_columns tests of the 21 incremental models and of the 5 tables rewritten by
+    # the valid_columns tests of the 20 incremental models and of the 5 tables rewritten by
     # difference, which mark the rows they write, passed
-    assert [r["status"] for r in filtered] == ["pass"] * 26
+    assert [r["status"] for r in filtered] == ["pass"] * 25
     # fct_touchpoints' keys repeated only where a row it wrote is
     unique, = [r for r in built["results"] if r["unique_id"].startswith(
         "test.alignment.unique_combination_of_columns_fct_touchpoints_")]
@@ -221,6 +221,16 @@ def _changed_journeys(home: Home, digests: str, count_column: str, newest: int) 
     return changed
 
 
+def _written_or_gone(*tables: str) -> str:
+    """SQL: the journeys with a row of any of the tables (schema.name) marked with a load,
+    or a gone row so marked (macros/incremental.sql: journeys_written_or_gone); the load is
+    a parameter, twice per table."""
+    return " union ".join(
+        f"select journey_id from {table} where _seen_up_to = ? union select journey_id "
+        f"from intermediate.{table.split('.')[1]}__gone where _seen_up_to = ?"
+        for table in tables)
+
+
 def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(warehouse):
     home, _, _ = warehouse
     newest, = one(home, "select max(load_id) from raw.load_manifest")
@@ -228,21 +238,34 @@ def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(
         select hubspot_contact_id from intermediate.int_hubspot_contacts_matched
         where contact_id = ?""", [CUSTOMER_CONTACT])
     gone, takeover = f"hs_contact:{contact}", f"sf_lead:{TAKEOVER_LEAD}"
-    # scoring: the journey whose touches went is marked gone; the takeover lead's changed:
-    # its three e-mail touches of the address and the HubSpot contact's form
-    assert _digest(home, "int_scoring_inputs_digested", "touches", gone) == (None, newest)
-    assert _digest(home, "int_scoring_inputs_digested", "touches", takeover) == (4, newest)
-    changed = _changed_journeys(home, "int_scoring_inputs_digested", "touches", newest)
-    # the scored journeys written by this build are exactly the changed ones; the gone one
+    # scoring: the journeys whose touches or fit were written or went, without a digest
+    # (journeys_written_or_gone): the journey whose touches moved to the takeover lead is
+    # recorded gone; the takeover lead's touches were written (its three e-mail touches of
+    # the address and the HubSpot contact's form)
+    scoring = _written_or_gone("intermediate.int_touches_unioned",
+                               "intermediate.int_journeys_fit_evaluated")
+    assert one(home, """
+        select count(*) from intermediate.int_touches_unioned__gone
+        where journey_id = ? and _seen_up_to = ?""", [gone, newest]) == (1,)
+    assert one(home, """
+        select count(*), count(*) filter (where _seen_up_to = ?)
+        from intermediate.int_touches_unioned where journey_id = ?""",
+               [newest, takeover]) == (4, 4)
+    changed, journeys = one(home, f"""
+        select count(*) filter (where journey_id in (
+                   select journey_id from intermediate.int_touches_unioned)),
+               (select count(distinct journey_id) from intermediate.int_touches_unioned)
+        from ({scoring})""", [newest] * 4)
+    assert 0 < changed < journeys / 10
+    # the scored journeys written by this build are exactly those with touches; the gone one
     # has no rows left
     assert one(home, """
         select count(*) filter (where _seen_up_to = ?), count(*) filter (where journey_id = ?)
         from intermediate.int_journeys_scored""", [newest, gone]) == (changed, 0)
-    assert one(home, """
+    assert one(home, f"""
         select count(*) from intermediate.int_touches_scored
-        where journey_id = ? or (_seen_up_to = ? and journey_id not in (
-            select journey_id from intermediate.int_scoring_inputs_digested
-            where changed_after_load = ?))""", [gone, newest, newest]) == (0,)
+        where journey_id = ? or (_seen_up_to = ? and journey_id not in ({scoring}))""",
+               [gone, newest, *[newest] * 4]) == (0,)
     # attribution: the journeys whose conversions or touches were written or went, without a
     # digest (journeys_written_or_gone): the takeover lead's creation was written
     # (unattributed: no touch in its window); the ended journey's creation and touches went,
@@ -257,17 +280,12 @@ def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(
                (select count(*) from intermediate.fct_touchpoints__gone
                 where journey_id = ? and _seen_up_to = ?)""",
                [gone, newest, gone, newest]) == (1, 1)
-    changed, journeys = one(home, """
-        with changed as (
-            select journey_id from intermediate.int_conversions_listed where _seen_up_to = ?
-            union select journey_id from intermediate.int_conversions_listed__gone where _seen_up_to = ?
-            union select journey_id from marts.fct_touchpoints where _seen_up_to = ?
-            union select journey_id from intermediate.fct_touchpoints__gone where _seen_up_to = ?
-        )
+    changed, journeys = one(home, f"""
         select count(*) filter (where journey_id in (
                    select journey_id from marts.fct_attribution)),
                (select count(distinct journey_id) from marts.fct_attribution)
-        from changed""", [newest] * 4)
+        from ({_written_or_gone("intermediate.int_conversions_listed",
+                                "marts.fct_touchpoints")})""", [newest] * 4)
     assert 0 < changed < journeys / 10
     # what fct_attribution wrote again is exactly those journeys (their rows, the gone one
     # none), and the conversions without a journey
@@ -276,22 +294,21 @@ def test_the_incremental_build_computed_again_the_journeys_whose_inputs_changed(
                count(*) filter (where journey_id = ?),
                count(*) filter (where journey_id = ? and not is_attributed)
         from marts.fct_attribution""", [newest, gone, takeover]) == (changed, 0, 1)
-    # nurture: the journeys either of its digests marked (its funnel row or sales touches;
-    # its marketing touches, in the scoring digest) are the ones written, the ended one gone
+    # nurture: the journeys its digest marked (its funnel row or sales touches) or with a
+    # marketing touch written or gone are the ones written, the ended one gone
     assert _digest(home, "int_nurture_inputs_digested", "funnel", gone) == (None, newest)
     _changed_journeys(home, "int_nurture_inputs_digested", "funnel", newest)
-    written, marked, journeys = one(home, """
+    written, marked, journeys = one(home, f"""
         with marked as (
             select journey_id from intermediate.int_nurture_inputs_digested
             where changed_after_load = ?
             union
-            select journey_id from intermediate.int_scoring_inputs_digested
-            where changed_after_load = ?
+            {_written_or_gone("intermediate.int_touches_unioned")}
         )
         select count(distinct journey_id) filter (where _seen_up_to = ?),
                count(distinct journey_id) filter (where journey_id in (from marked)),
                count(distinct journey_id)
-        from intermediate.int_nurture_stays""", [newest, newest, newest])
+        from intermediate.int_nurture_stays""", [newest, newest, newest, newest])
     assert 0 < written == marked < journeys / 10
     gone_rows, takeover_written = one(home, """
         select count(*) filter (where journey_id = ?),
@@ -486,9 +503,7 @@ def test_the_incremental_build_computed_again_the_funnel_journeys_whose_inputs_c
 
 
 # The journey digest models and the per-journey models that rebuild the journeys they mark.
-DIGESTED_FOR = {"int_scoring_inputs_digested": ("int_touches_scored", "int_journeys_scored",
-                                                "int_nurture_stays"),
-                "int_nurture_inputs_digested": ("int_nurture_stays",)}
+DIGESTED_FOR = {"int_nurture_inputs_digested": ("int_nurture_stays",)}
 # Columns that record how the rows were built, not what a model computes from them.
 BUILD_COLUMNS = {"journey_id", "_seen_up_to", "_load_id"}
 # In a digest model's compiled SQL, each input: the columns it hashes and the relation.
@@ -531,7 +546,7 @@ def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(war
     built = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
     manifest = json.loads((home.dbt_target / "manifest.json").read_text(encoding="utf-8"))
     ran = Counter(result["unique_id"].split(".")[0] for result in built["results"])
-    assert (ran["model"], ran["seed"]) == (69 - 7, 0)
+    assert (ran["model"], ran["seed"]) == (68 - 7, 0)
     assert not {result["unique_id"] for result in built["results"]} & settled_nodes(manifest)
     tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
     on_settled_only = [test for test in tests if test["unique_id"] in settled_nodes(manifest)]
@@ -542,7 +557,7 @@ def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(war
     # singular tests that read several models)
     several = [test for test in tests if not test.get("attached_node")
                and len(test["depends_on"]["nodes"]) > 1]
-    assert outcome.dbt_checks == len(tests) - len(several) == 146 - 11
+    assert outcome.dbt_checks == len(tests) - len(several) == 145 - 11
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
     # kept as built: the signed versions in force
     assert one(home, "select count(*) from intermediate.int_lead_definitions_in_force") \

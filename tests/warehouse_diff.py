@@ -10,7 +10,9 @@ BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "semantic")
 # a record of builds alone: the keys gone from a table rewritten by difference since the last
 # full build (macros/diffed_table.sql, gone_key).
 RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness",
-                 "intermediate.fct_touchpoints__gone", "intermediate.int_conversions_listed__gone"}
+                 *(f"intermediate.{model}__gone" for model in (
+                     "fct_touchpoints", "int_conversions_listed", "int_touches_unioned",
+                     "int_journeys_fit_evaluated"))}
 # What records how incremental builds got to a table rather than what it holds: compared
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
 # the load after which each key last changed, and a gone key until the next build, as the
@@ -21,8 +23,6 @@ RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness",
 # difference the newest load when each row was written.
 BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                                                         "journey_id is not null"),
-                 "intermediate.int_scoring_inputs_digested": ("changed_after_load",
-                                                              "touches is not null"),
                  "intermediate.int_nurture_inputs_digested": ("changed_after_load",
                                                               "funnel is not null"),
                  "intermediate.int_touches_unioned": ("_seen_up_to", "true"),

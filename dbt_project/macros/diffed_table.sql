@@ -36,12 +36,7 @@
     (orchestration/publish.py).
 
     A model configured with gone_key (a column, journey_id) also records the keys whose rows
-    went: in intermediate.<model>__gone, each key of a deleted row that no written row
-    holds, marked with the build's newest load (_seen_up_to). A key's rows thus changed
-    after a load when one of them is marked after it, or its gone row is
-    (macros/incremental.sql: journeys_written_or_gone), with no digest of every key's rows.
-    A full rebuild empties it; it holds the keys gone since (a journey merged or deleted, a
-    touch moved). -#}
+    went (macros/gone_rows.sql). -#}
 {% macro diffed_table() -%}
     {{ return(adapter.dispatch('diffed_table', 'alignment')()) }}
 {%- endmacro %}
@@ -52,27 +47,6 @@
 
 {% macro spark__diffed_table() -%}
     {{ return('table') }}
-{%- endmacro %}
-
-{#- The table where a diffed table configured with gone_key records its gone keys:
-    intermediate.<model>__gone, in a schema every build has (a schema of its own would be
-    created by two models built side by side, which DuckDB's catalog refuses), and not one
-    BI reads (marts). -#}
-{% macro gone_rows(relation) -%}
-    {{ return(relation.incorporate(path={'schema': 'intermediate',
-                                         'identifier': relation.identifier ~ '__gone'})) }}
-{%- endmacro %}
-
-{#- gone_rows(target) emptied, with the key column and _seen_up_to of target. -#}
-{% macro gone_rows_emptied(target, key) -%}
-    {%- set gone = gone_rows(target) -%}
-    {% call statement('gone_rows_emptied') -%}
-        drop table if exists {{ gone }}
-    {%- endcall %}
-    {% call statement('gone_rows_created') -%}
-        create table {{ gone }} as
-        select {{ key }}, _seen_up_to from {{ target }} where 1 = 0
-    {%- endcall %}
 {%- endmacro %}
 
 {#- A row's physical id in its table; stable within the build's transaction. -#}
@@ -173,25 +147,12 @@
         {%- do log('alignment: ' ~ this.schema ~ '.' ~ this.identifier ~ ' rewritten by difference: ' ~ counted.rows[0][0]
                    ~ ' rows written, ' ~ counted.rows[0][1] ~ ' deleted (changed or gone)', info=True) -%}
         {%- if gone_key %}
-        {#- missing in a warehouse built before the model had gone_key -#}
-        {%- set gone = gone_rows(target_relation) %}
-        {%- if adapter.get_relation(database=gone.database, schema=gone.schema,
-                                    identifier=gone.identifier) is none %}
-        {{ gone_rows_emptied(target_relation, gone_key) }}
-        {%- endif %}
         {% call statement('gone_keys_recorded') -%}
-            insert into {{ gone_rows(target_relation) }} ({{ gone_key }}, _seen_up_to)
-            select gone_keys.{{ gone_key }}, newest_load.load_id
-            from (
-                select {{ gone_key }} from {{ target_relation }}
-                where {{ table_row_id() }} in (
-                    select _built_row from {{ differences }} where _built_row is not null
-                )
-                    and {{ gone_key }} is not null
-                except
-                select {{ gone_key }} from {{ differences }} where _row_digest is not null
-            ) as gone_keys
-            cross join ({{ newest_load() }}) as newest_load
+            {{ gone_keys_recorded(
+                target_relation, gone_key,
+                table_row_id() ~ ' in (select _built_row from ' ~ differences
+                    ~ ' where _built_row is not null)',
+                'select ' ~ gone_key ~ ' from ' ~ differences ~ ' where _row_digest is not null') }}
         {%- endcall %}
         {%- endif %}
         {% call statement('differing_rows_deleted') -%}
@@ -215,7 +176,9 @@
         {%- endif %}
         {{ adapter.rename_relation(intermediate_relation, target_relation) }}
         {%- if gone_key %}
-        {{ gone_rows_emptied(target_relation, gone_key) }}
+        {% call statement('gone_rows_emptied') -%}
+            {{ gone_rows_emptied(target_relation, gone_key) }}
+        {%- endcall %}
         {%- endif %}
     {%- endif %}
 

@@ -51,31 +51,28 @@
     from {{ source('landing', 'load_manifest') }}
 {%- endmacro %}
 
-{#- Per-journey incremental models (int_touches_scored, int_journeys_scored, int_nurture_stays): the journeys to compute again, those whose digest of inputs changed
-    after the model's newest load (_seen_up_to). digests: the journey digest model the model
-    reads (macros/digest.sql), or a list of them when its inputs are spread over several (a
-    journey changed in any of them is computed again). A model declares `-- depends_on:
-    ref(...)` for each, deletes their rows in a pre-hook (a journey may have none now) and
-    writes them again by journey_id (delete+insert: the set read after the pre-hook may be
-    larger, when the rows it deleted held the newest load, and journeys already right are
-    then written again as they were). -#}
-{% macro journeys_to_rebuild(digests) -%}
-    {%- for digest in ([digests] if digests is string else digests) %}
-    {%- if not loop.first %}
-    union
-    {%- endif %}
+{#- A per-journey incremental model reading a journey digest model (int_nurture_stays reads
+    int_nurture_inputs_digested, macros/digest.sql): the journeys whose digest changed after
+    the model's newest load (_seen_up_to). The model declares `-- depends_on: ref(digest)`,
+    deletes their rows in a pre-hook (a journey may have none now) and writes them again by
+    journey_id (delete+insert: the set read after the pre-hook may be larger, when the rows
+    it deleted held the newest load, and journeys already right are then written again as
+    they were). -#}
+{% macro journeys_to_rebuild(digest) -%}
     select journey_id from {{ ref(digest) }}
     where changed_after_load > {{ loaded_up_to('_seen_up_to') }}
-    {%- endfor %}
 {%- endmacro %}
 
-{#- The journeys whose rows in any of models (tables rewritten by difference with
-    gone_key='journey_id', macros/diffed_table.sql) changed after load `since` (by default
-    the calling model's newest, _seen_up_to): a row of the journey written since (new or
-    changed: a row given again unchanged keeps its mark) or the journey's gone row (its last
-    row there went). What a digest of every journey's rows would find, reading only the rows
-    written and gone (fct_attribution's journeys, from int_conversions_listed and
-    fct_touchpoints). -#}
+{#- The journeys whose rows in any of models (each marks the rows it writes, _seen_up_to, and
+    records the journeys whose rows went, gone_key='journey_id': macros/gone_rows.sql)
+    changed after load `since` (by default the calling model's newest, _seen_up_to): a row
+    of the journey written since or the journey's gone row. What a digest of every
+    journey's rows would find, reading only the rows written and gone: scoring's journeys
+    (scoring_inputs()) and attribution's (attribution_inputs()), computed again as
+    journeys_to_rebuild's are. A row written again unchanged (an incremental model rewrites
+    what it reads again; a table rewritten by difference keeps its mark) marks its journey
+    too, which is only computed again. Only a build that brings a newer load marks: a
+    refresh builds incrementally only then. -#}
 {% macro journeys_written_or_gone(models, since=none) -%}
     {%- set since = loaded_up_to('_seen_up_to') if since is none else since %}
     {%- for model in models %}
@@ -90,13 +87,13 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- The pre-hook of a per-journey incremental model: its rows of the journeys to compute again
-    (and of also_where, rows the model computes again in every build) deleted. -#}
-{% macro rebuilt_journeys_deleted(digests, also_where=none) -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }} where journey_id in ({{ journeys_to_rebuild(digests) }})
-    {%- if also_where %} or {{ also_where }}{% endif %}
-    {%- endif -%}
+{#- The journeys an incremental build of int_nurture_stays computes again: those whose funnel
+    row or sales touches changed (their digest) and those with a marketing touch written or
+    gone (int_touches_unioned). -#}
+{% macro nurture_journeys_to_rebuild() -%}
+    {{ journeys_to_rebuild('int_nurture_inputs_digested') }}
+    union
+    {{ journeys_written_or_gone(['int_touches_unioned']) }}
 {%- endmacro %}
 
 {#- Per-record incremental models over staging (int_lead_stages_dated): the keys to compute
@@ -149,7 +146,7 @@
 
 {#- The journeys an incremental build of fct_lead_funnel computes again: those whose journey
     row int_journeys_identified computes again (journeys_reidentified: a journey gone among
-    them), whose scoring digest changed (int_journeys_scored's rows), whose lead a newer
+    them), whose scoring inputs changed (int_journeys_scored's rows: scoring_inputs()), whose lead a newer
     load brought a record or history record of (its stage dates, its custom columns), whose
     opportunity a newer load brought a record or history record of (its amount, creation,
     won and lost moments, whether it is missing), and whose account a newer load brought
@@ -158,7 +155,7 @@
     {%- set up_to = loaded_up_to('_seen_up_to') %}
     {{ journeys_reidentified() }}
     union
-    {{ journeys_to_rebuild('int_scoring_inputs_digested') }}
+    {{ journeys_written_or_gone(scoring_inputs()) }}
     union
     select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} as journey_id
     from {{ ref('stg_salesforce__lead_history') }}

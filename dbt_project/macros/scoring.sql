@@ -1,3 +1,11 @@
+{#- What scoring (int_touches_scored, int_journeys_scored) reads, by journey: models that mark
+    the rows they write and record the journeys whose rows went (gone_key), so that an
+    incremental build finds the journeys whose touches or fit changed
+    (macros/incremental.sql: journeys_written_or_gone). -#}
+{% macro scoring_inputs() -%}
+    {{ return(['int_touches_unioned', 'int_journeys_fit_evaluated']) }}
+{%- endmacro %}
+
 {#- The judged touches of `touches` (a CTE of priced touches: touch_id, journey_id,
     definition_version, touched_at, scoring_window_days, points, intent_touches, is_judged),
     each with every column of `touches` and the sums over its journey's touches under its

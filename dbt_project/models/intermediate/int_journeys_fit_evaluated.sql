@@ -7,7 +7,7 @@
     with a seniority list: fit must be shown, not assumed.
 
     _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
-{{ config(materialized=diffed_table()) }}
+{{ config(materialized=diffed_table(), gone_key='journey_id') }}
 with
 
 newest_load as (

@@ -6,14 +6,14 @@
     touch_id.
 
     Incremental by journey, as int_touches_scored is (macros/incremental.sql:
-    journeys_to_rebuild): the journeys whose touches or fit changed
-    (int_scoring_inputs_digested, whose list holds the columns read here). _seen_up_to: the
-    newest load in raw when the row was written. -#}
--- depends_on: {{ ref('int_scoring_inputs_digested') }}
+    journeys_written_or_gone): the journeys with a touch or fit row written or gone since
+    its last build (scoring_inputs()). _seen_up_to: the newest load in raw when the row was
+    written. -#}
+-- depends_on: {{ ref('int_journeys_fit_evaluated') }}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_journeys_deleted('int_scoring_inputs_digested') }}",
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_written_or_gone(scoring_inputs())) }}",
 ) }}
 
 with
@@ -22,7 +22,7 @@ touches as (
 
     select * from {{ ref('int_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
+    where journey_id in ({{ journeys_written_or_gone(scoring_inputs()) }})
     {%- endif %}
 
 ),
@@ -31,7 +31,7 @@ scored_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_touches_scored') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
+    where journey_id in ({{ journeys_written_or_gone(scoring_inputs()) }})
     {%- endif %}
 
 ),

@@ -16,17 +16,15 @@
     takes the version's window length; other engines take running sums and window-start
     markers).
 
-    Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's rows
-    follow from its touches and its fit alone (the definitions are every journey's), so a
-    build computes again the journeys whose digest of those changed
-    (int_scoring_inputs_digested): a column of int_touches_unioned or
-    int_journeys_fit_evaluated that this model starts to read must join that digest's list.
+    Incremental by journey: a journey's rows follow from its touches and its fit alone (the
+    definitions are every journey's), so a build computes again the journeys with a touch
+    or fit row written or gone since its last build (scoring_inputs(), macros/incremental.sql:
+    journeys_written_or_gone; until session 31, those whose digest of them changed).
     _seen_up_to: the newest load in raw when the row was written. -#}
--- depends_on: {{ ref('int_scoring_inputs_digested') }}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_journeys_deleted('int_scoring_inputs_digested') }}",
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_written_or_gone(scoring_inputs())) }}",
 ) }}
 
 with
@@ -35,7 +33,7 @@ touches as (
 
     select * from {{ ref('int_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
+    where journey_id in ({{ journeys_written_or_gone(scoring_inputs()) }})
     {%- endif %}
 
 ),
@@ -90,7 +88,7 @@ fit as (
 
     select * from {{ ref('int_journeys_fit_evaluated') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild('int_scoring_inputs_digested') }})
+    where journey_id in ({{ journeys_written_or_gone(scoring_inputs()) }})
     {%- endif %}
 
 ),

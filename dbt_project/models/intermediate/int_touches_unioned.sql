@@ -10,7 +10,10 @@
     journey than before, e.g. a new lead takes over an address (int_identity_journeys keeps
     each key's journey and when it last changed). An incremental build recomputes those
     touches only; one that no longer qualifies is written as a retired row
-    (touched_at null) that replaces the old one and is then deleted.
+    (touched_at null, no journey) that replaces the old one and is then deleted. The
+    journeys whose touches went (retired, or moved to another journey) are recorded in
+    intermediate.int_touches_unioned__gone (gone_key, macros/gone_rows.sql): with the marks,
+    they tell scoring which journeys' touches changed.
 
     _seen_up_to: the newest load in raw when the row was written. The newest load a build saw
     is the mark of what the next one must read again, and it is not the largest _load_id of
@@ -20,7 +23,12 @@
 {{ config(
     materialized=incremental_fact(),
     unique_key='touch_id',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where touched_at is null{% endif %}",
+    incremental_strategy='delete_insert_recording_gone_keys',
+    gone_key='journey_id',
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }} where touched_at is null{% endif %}",
+        "{{ gone_rows_emptied_by_a_full_build() }}",
+    ],
 ) }}
 
 with
@@ -235,10 +243,11 @@ touch_rows as (
 
     union all
 
-    -- built touches whose record no longer makes one: retired (replaced, then deleted)
+    -- built touches whose record no longer makes one: retired (replaced, then deleted; no
+    -- journey, so that the journey it left is recorded gone)
     select
         built.touch_id,
-        built.journey_id,
+        cast(null as {{ dbt.type_string() }}) as journey_id,
         cast(null as {{ dbt.type_timestamp() }}) as touched_at,
         built.touch_type,
         built.touch_source,

@@ -10,7 +10,8 @@
     orchestration/build_state.py), so a build computes again the journeys any of those
     changed for, and deletes their rows first (a journey may be gone). _seen_up_to: the
     newest load in raw when the row was written. -#}
--- depends_on: {{ ref('int_scoring_inputs_digested') }}
+-- depends_on: {{ ref('int_touches_unioned') }}
+-- depends_on: {{ ref('int_journeys_fit_evaluated') }}
 -- depends_on: {{ ref('int_hubspot_contacts_matched') }}
 -- depends_on: {{ ref('stg_salesforce__lead_history') }}
 -- depends_on: {{ ref('stg_salesforce__opportunity_history') }}

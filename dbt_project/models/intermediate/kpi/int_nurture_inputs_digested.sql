@@ -1,8 +1,9 @@
 {#- A digest of what a journey's nurture stays read (int_nurture_stays), one row per journey of
     the funnel: its funnel row (owner, source, channel and the stage moments) and the times of
-    its sales touches (int_sales_touches_unioned). Its marketing touches are digested already,
-    more fully (id, time, type), by int_scoring_inputs_digested, which int_nurture_stays reads
-    as well: digesting their 5 per lead again cost more than the rest of this model. The lead
+    its sales touches (int_sales_touches_unioned). Its marketing touches are not digested
+    (digesting their 5 per lead cost more than the rest of this model): int_touches_unioned
+    marks the rows it writes and records the journeys whose touches went, which
+    int_nurture_stays reads as well (macros/incremental.sql: nurture_journeys_to_rebuild). The lead
     definitions (stalled_days) are every journey's, and a build after they change rebuilds
     everything (orchestration/build_state.py).
 

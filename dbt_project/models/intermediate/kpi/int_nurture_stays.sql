@@ -18,20 +18,18 @@
     of the exports, none later than the as-of moment (int_kpi_as_of is the latest of them),
     so a stay not ended reads all its touches, as it would up to the as-of moment.
 
-    Incremental by journey (macros/incremental.sql: journeys_to_rebuild): a journey's stays
-    follow from its funnel row and touches alone, so a build computes again the journeys
-    whose digest of those changed: int_nurture_inputs_digested (the funnel row and sales
-    touches) or int_scoring_inputs_digested (the marketing touches, with their fit, which
-    this model does not read: a journey whose fit alone changed is computed again for
-    nothing). A column this model starts to read must join a digest's list. _seen_up_to: the
-    newest load in raw when the row was written. -#}
+    Incremental by journey (macros/incremental.sql: nurture_journeys_to_rebuild): a
+    journey's stays follow from its funnel row and touches alone, so a build computes again
+    the journeys whose digest of its funnel row and sales touches changed
+    (int_nurture_inputs_digested: a column this model starts to read of those must join its
+    list) and those with a marketing touch written or gone since its last build
+    (int_touches_unioned marks the rows it writes and records the journeys whose touches
+    went). _seen_up_to: the newest load in raw when the row was written. -#}
 -- depends_on: {{ ref('int_nurture_inputs_digested') }}
--- depends_on: {{ ref('int_scoring_inputs_digested') }}
-{%- set digests = ['int_nurture_inputs_digested', 'int_scoring_inputs_digested'] %}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_journeys_deleted(['int_nurture_inputs_digested', 'int_scoring_inputs_digested']) }}",
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', nurture_journeys_to_rebuild()) }}",
 ) }}
 {%- set handoff_column = funnel_handoff_column() -%}
 
@@ -41,7 +39,7 @@ marketing_touches as (
 
     select * from {{ ref('int_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild(digests) }})
+    where journey_id in ({{ nurture_journeys_to_rebuild() }})
     {%- endif %}
 
 ),
@@ -50,7 +48,7 @@ sales_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_sales_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild(digests) }})
+    where journey_id in ({{ nurture_journeys_to_rebuild() }})
     {%- endif %}
 
 ),
@@ -87,7 +85,7 @@ journeys as (
         disqualified_at
     from {{ ref('fct_lead_funnel') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_to_rebuild(digests) }})
+    where journey_id in ({{ nurture_journeys_to_rebuild() }})
     {%- endif %}
 
 ),
