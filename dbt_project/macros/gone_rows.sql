@@ -63,9 +63,10 @@
     {{ get_incremental_delete_insert_sql(arg_dict) }}
 {%- endmacro %}
 
-{#- Post-hook of an incremental model with gone_key. -#}
+{#- Post-hook of an incremental model with gone_key (none where incremental_fact() builds a
+    table: Spark). -#}
 {% macro gone_rows_emptied_by_a_full_build() -%}
-    {%- if not is_incremental() -%}
+    {%- if config.get('materialized') == 'incremental' and not is_incremental() -%}
     {{ gone_rows_emptied(this, config.get('gone_key')) }}
     {%- endif -%}
 {%- endmacro %}
