@@ -28,6 +28,15 @@
     (select coalesce(max({{ column }}), -1) from {{ this }})
 {%- endmacro %}
 
+{#- loaded_up_to('_seen_up_to') of the model being built, read when rendered (-1 when parsing,
+    where no query runs, and in a full build, whose hooks render it too). -#}
+{% macro newest_load_written() -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(-1) }}
+    {%- endif -%}
+    {{ return(run_query('select coalesce(max(_seen_up_to), -1) from ' ~ this).columns[0].values()[0]) }}
+{%- endmacro %}
+
 {#- The raw rows a staging model reads: all of them in a full build; in an incremental one,
     every version of each record that a newer load brought, so that "latest wins" still
     ranks a record's versions across all its loads (a late re-export of an old version must
@@ -72,9 +81,15 @@
     journeys_to_rebuild's are. A row written again unchanged (an incremental model rewrites
     what it reads again; a table rewritten by difference keeps its mark) marks its journey
     too, which is only computed again. Only a build that brings a newer load marks: a
-    refresh builds incrementally only then. -#}
+    refresh builds incrementally only then.
+
+    The calling model's newest load is read when the model's SQL (or hook) is rendered,
+    before its pre-hook deletes rows, and written into the SQL as a number: DuckDB then
+    reads the marked rows by their row groups' bounds and joins the few journeys first
+    (int_touches_scored alone at 10M: 1.3 s against 5.6 s with the newest load as a
+    subquery, which made it semi-join 37M touches after pricing them). -#}
 {% macro journeys_written_or_gone(models, since=none) -%}
-    {%- set since = loaded_up_to('_seen_up_to') if since is none else since %}
+    {%- set since = newest_load_written() if since is none else since %}
     {%- for model in models %}
     {%- if not loop.first %}
     union
