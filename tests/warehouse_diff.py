@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 # What dbt builds; raw and contract are landed by the refresh itself.
 BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "semantic")
-# Appended by each run (the KPI contract's history), or computed at read time (now()), or
-# a record of builds alone: the keys gone from a table rewritten by difference since the last
-# full build (macros/diffed_table.sql, gone_key).
-RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness",
-                 *(f"intermediate.{model}__gone" for model in (
-                     "fct_touchpoints", "int_conversions_listed", "int_touches_unioned",
-                     "int_journeys_fit_evaluated"))}
+# Appended by each run (the KPI contract's history), or computed at read time (now()).
+RUN_DEPENDENT = {"marts.contract_results", "marts.source_freshness"}
+# A record of builds alone, kept beside a model (macros/gone_rows.sql, companion_table): the
+# keys gone since the last full build, the keys the last incremental build computed again.
+BUILD_RECORDS = re.compile(r"intermediate\.\w+__(gone|rebuilt)")
 # What records how incremental builds got to a table rather than what it holds: compared
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
 # the load after which each key last changed, and a gone key until the next build, as the
@@ -76,7 +76,8 @@ def table_differences(current: str, other: str) -> dict[str, tuple[int, int]]:
                 "select table_schema, table_name from information_schema.tables "
                 "where table_catalog = ? and table_schema in "
                 f"({', '.join('?' * len(BUILT_SCHEMAS))})",
-                [catalog, *BUILT_SCHEMAS]).fetchall()} - RUN_DEPENDENT
+                [catalog, *BUILT_SCHEMAS]).fetchall()
+                if not BUILD_RECORDS.fullmatch(f"{schema}.{name}")} - RUN_DEPENDENT
             for catalog in ("current", "other")}
         differences = {table: (-1, -1) for table in tables["current"] ^ tables["other"]}
         for table in sorted(tables["current"] & tables["other"]):

@@ -64,8 +64,9 @@
 
 {#- The model's rows that the table does not hold (every column and _row_digest), and the
     table's rows the model does not give (every column null but _built_row, the row's
-    physical id). names: the model's columns compared, quoted. -#}
-{% macro rows_that_differ(model_sql, target, names) -%}
+    physical id). names: the model's columns compared, quoted; built_where: a condition on the
+    table's rows, those the model's rows are compared with (all of them by default). -#}
+{% macro rows_that_differ(model_sql, target, names, built_where=none) -%}
     with
 
     model_rows as (
@@ -87,6 +88,9 @@
             {{ row_digest(names) }} as _row_digest,
             {{ row_digest(names | reverse | list) }} as _row_digest_reversed
         from {{ target }}
+        {%- if built_where %}
+        where {{ built_where }}
+        {%- endif %}
 
     )
 
@@ -99,6 +103,28 @@
             and model_rows._row_digest_reversed = built_rows._row_digest_reversed
     where model_rows._row_digest is null
         or built_rows._row_digest is null
+{%- endmacro %}
+
+{#- SQL: the table's rows that differ (rows_that_differ, in the table differences) deleted
+    by their physical id, and the model's rows that differ inserted. -#}
+{% macro differing_rows_replaced(differences, target, names) -%}
+    delete from {{ target }}
+    where {{ table_row_id() }} in (
+        select _built_row from {{ differences }} where _built_row is not null
+    );
+    insert into {{ target }} ({{ names | join(', ') }})
+    select {{ names | join(', ') }} from {{ differences }}
+    where _row_digest is not null
+{%- endmacro %}
+
+{#- Logged: how many rows a build by difference wrote and deleted (tests and the benchmarks'
+    readings count them). -#}
+{% macro differences_logged(differences) -%}
+    {%- set counted = run_query(
+            'select count(_row_digest), count(_built_row) from ' ~ differences) -%}
+    {%- do log('alignment: ' ~ this.schema ~ '.' ~ this.identifier ~ ' rewritten by difference: '
+               ~ counted.rows[0][0] ~ ' rows written, ' ~ counted.rows[0][1]
+               ~ ' deleted (changed or gone)', info=True) -%}
 {%- endmacro %}
 
 {#- A relation's or query's columns as "name type" strings (names lower case), in order. -#}
@@ -142,10 +168,7 @@
             {{ create_table_as(True, differences,
                                rows_that_differ(compiled_code, target_relation, compared)) }}
         {%- endcall %}
-        {%- set counted = run_query(
-                'select count(_row_digest), count(_built_row) from ' ~ differences) -%}
-        {%- do log('alignment: ' ~ this.schema ~ '.' ~ this.identifier ~ ' rewritten by difference: ' ~ counted.rows[0][0]
-                   ~ ' rows written, ' ~ counted.rows[0][1] ~ ' deleted (changed or gone)', info=True) -%}
+        {%- do differences_logged(differences) -%}
         {%- if gone_key %}
         {% call statement('gone_keys_recorded') -%}
             {{ gone_keys_recorded(
@@ -155,16 +178,8 @@
                 'select ' ~ gone_key ~ ' from ' ~ differences ~ ' where _row_digest is not null') }}
         {%- endcall %}
         {%- endif %}
-        {% call statement('differing_rows_deleted') -%}
-            delete from {{ target_relation }}
-            where {{ table_row_id() }} in (
-                select _built_row from {{ differences }} where _built_row is not null
-            )
-        {%- endcall %}
         {% call statement('main') -%}
-            insert into {{ target_relation }} ({{ names | join(', ') }})
-            select {{ names | join(', ') }} from {{ differences }}
-            where _row_digest is not null
+            {{ differing_rows_replaced(differences, target_relation, names) }}
         {%- endcall %}
         {% do adapter.drop_relation(differences) %}
     {%- else %}
@@ -189,3 +204,34 @@
     {{ run_hooks(post_hooks, inside_transaction=False) }}
     {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+{#- Incremental strategy by_difference (config incremental_strategy='by_difference', gone_key:
+    the column by which a build computes rows again, journey_id). For a model incremental by
+    journey whose builds compute again many journeys that come out as they were
+    (fct_lead_funnel reads again every journey a load touches, fct_touchpoints every journey
+    whose account may have moved): its pre-hook lists the keys it computes again
+    (rebuilt_keys_listed, macros/incremental.sql), its SQL computes their rows, and of the
+    table's rows of those keys only those that differ from the computed rows are deleted,
+    and only the computed rows that differ inserted (compared as a table rewritten by
+    difference compares, _seen_up_to left out). The keys whose rows all went are recorded
+    gone (macros/gone_rows.sql). A row written is marked, one given again unchanged keeps
+    its mark: consumers, tests and publication read the rows that changed, as they read a
+    table rewritten by difference's. -#}
+{% macro get_incremental_by_difference_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set computed = arg_dict['temp_relation'] -%}
+    {%- set key = config.get('gone_key') -%}
+    {%- set names = [] -%}
+    {%- for column in arg_dict['dest_columns'] -%}
+        {%- do names.append(adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {%- set compared = names | reject('equalto', adapter.quote('_seen_up_to')) | list -%}
+    {%- set rebuilt = key ~ ' in (select ' ~ key ~ ' from ' ~ rebuilt_keys(target) ~ ')' -%}
+    {%- set differences = make_temp_relation(target, '__dbt_differences') -%}
+    {%- do run_query(create_table_as(True, differences, rows_that_differ(
+            'select * from ' ~ computed, target, compared, built_where=rebuilt))) -%}
+    {%- do differences_logged(differences) -%}
+    {{ gone_keys_recorded(target, key, rebuilt, 'select ' ~ key ~ ' from ' ~ computed) }};
+    {{ differing_rows_replaced(differences, target, names) }};
+    drop table {{ differences }}
+{%- endmacro %}

@@ -10,12 +10,16 @@
     record them in their materialization (macros/diffed_table.sql), incremental models by
     the strategy below. -#}
 
-{#- intermediate.<model>__gone: in a schema every build has (a schema of its own would be
-    created by two models built side by side, which DuckDB's catalog refuses), and not one
-    BI reads (marts). -#}
-{% macro gone_rows(relation) -%}
+{#- intermediate.<model>__<suffix>: a table a model's builds keep beside it, in a schema every
+    build has (a schema of its own would be created by two models built side by side, which
+    DuckDB's catalog refuses), and not one BI reads (marts). -#}
+{% macro companion_table(relation, suffix) -%}
     {{ return(relation.incorporate(path={'schema': 'intermediate',
-                                         'identifier': relation.identifier ~ '__gone'})) }}
+                                         'identifier': relation.identifier ~ '__' ~ suffix})) }}
+{%- endmacro %}
+
+{% macro gone_rows(relation) -%}
+    {{ return(companion_table(relation, 'gone')) }}
 {%- endmacro %}
 
 {#- SQL: gone_rows(target) created if missing (a warehouse built before the model had

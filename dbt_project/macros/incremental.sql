@@ -139,6 +139,24 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- intermediate.<model>__rebuilt: the keys (gone_key) the model's last incremental build
+    computed again, for a model built by_difference (macros/diffed_table.sql). -#}
+{% macro rebuilt_keys(relation) -%}
+    {{ return(companion_table(relation, 'rebuilt')) }}
+{%- endmacro %}
+
+{#- The pre-hook of a model built by_difference: in an incremental build, the keys the query
+    keys gives (one column, named as gone_key) listed in rebuilt_keys(this), which the model's
+    SQL reads its rows of and the strategy compares the table's rows of: both read one list,
+    computed once. -#}
+{% macro rebuilt_keys_listed(keys) -%}
+    {%- if is_incremental() -%}
+    drop table if exists {{ rebuilt_keys(this) }};
+    create table {{ rebuilt_keys(this) }} as
+    select distinct {{ config.get('gone_key') }} from ({{ keys }}) as keys
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The journeys an incremental build of int_journeys_identified computes again: those of the
     leads a load after its newest (_seen_up_to) brought a version of (a deleted lead's too),
     and those the HubSpot contacts matched again since joined (journey_id) or left
