@@ -1,6 +1,9 @@
-"""Tables rewritten by difference (dbt_project/macros/diffed_table.sql) on bad input: a model
-that gives one key two rows gets both into its table, as a rebuild would, and its unique test
-fails; once the input is right again, the table is what it was."""
+"""Rows written by difference (dbt_project/macros/diffed_table.sql), on fct_touchpoints, an
+incremental model built by_difference: on bad input a model that gives one key two rows gets
+both into its table, as a rebuild would, and its unique test fails; once the input is right
+again, the table is what it was. The journeys whose rows went are recorded gone. The input is
+edited by hand, marked with a load newer than any (int_touches_unioned's _seen_up_to, its gone
+rows), as a build upstream would mark what it wrote."""
 
 from __future__ import annotations
 
@@ -28,6 +31,11 @@ def _execute(home, sql, params=()):
         con.execute(sql, list(params))
 
 
+def _newer_load(home) -> int:
+    """A load after every load the warehouse's builds have seen: what marks a hand edit."""
+    return _rows(home, "select max(_seen_up_to) + 1 from intermediate.int_touches_unioned")[0][0]
+
+
 @pytest.fixture
 def home(tmp_path, demo_2k):
     base, _ = demo_2k
@@ -42,10 +50,11 @@ def test_a_key_given_two_rows_keeps_both_and_fails_its_unique_test(home):
         order by touch_id limit 1""")
     # Bad input: the touch twice, one copy a second later, so the touchpoints' union gives
     # the key (journey, touch) two rows that differ in touched_at.
+    newer = _newer_load(home)
     _execute(home, """
         insert into intermediate.int_touches_unioned
-        select * replace (touched_at + interval 1 second as touched_at)
-        from intermediate.int_touches_unioned where touch_id = ?""", [touch])
+        select * replace (touched_at + interval 1 second as touched_at, ? as _seen_up_to)
+        from intermediate.int_touches_unioned where touch_id = ?""", [newer, touch])
 
     built = dbt_build(home, ["fct_touchpoints"], DBT_VARS, "dbt_target_diffed")
     assert built.returncode == 1, built.stdout[-3000:]
@@ -62,6 +71,8 @@ def test_a_key_given_two_rows_keeps_both_and_fails_its_unique_test(home):
         where touch_id = ? and touched_at = (
             select max(touched_at) from intermediate.int_touches_unioned where touch_id = ?)""",
              [touch, touch])
+    _execute(home, "update intermediate.int_touches_unioned set _seen_up_to = ? "
+                   "where touch_id = ?", [newer, touch])
     again = dbt_build(home, ["fct_touchpoints"], DBT_VARS, "dbt_target_diffed")
     assert again.returncode == 0, again.stdout[-3000:]
     assert REWRITTEN.findall(again.stdout) == [("0", "1")], again.stdout[-3000:]
@@ -80,11 +91,14 @@ def test_the_journeys_whose_touches_went_are_recorded_until_a_full_rebuild(home)
         group by journey_id having count(*) > 1 order by journey_id limit 3""")
     moved_to, = _rows(home, """
         select max(journey_id) from intermediate.int_touches_unioned""")[0]
-    _execute(home, "update intermediate.int_touches_unioned set journey_id = ? "
-                   "where touch_id = ?", [moved_to, moved])
-    _execute(home, "update intermediate.int_touches_unioned "
-                   "set touched_at = touched_at + interval 1 second where touch_id = ?", [changed])
+    newer = _newer_load(home)
+    _execute(home, "update intermediate.int_touches_unioned set journey_id = ?, _seen_up_to = ? "
+                   "where touch_id = ?", [moved_to, newer, moved])
+    _execute(home, "update intermediate.int_touches_unioned set touched_at = touched_at "
+                   "+ interval 1 second, _seen_up_to = ? where touch_id = ?", [newer, changed])
     _execute(home, "delete from intermediate.int_touches_unioned where journey_id = ?", [emptied])
+    _execute(home, "insert into intermediate.int_touches_unioned__gone values (?, ?), (?, ?)",
+             [moved_from, newer, emptied, newer])
     newest, = _rows(home, "select max(load_id) from raw.load_manifest")[0]
     before = _rows(home, GONE)  # those the demo's incremental refresh recorded
 

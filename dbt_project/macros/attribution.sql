@@ -100,3 +100,20 @@
         else {{ amount }} * {{ rate }}
     end
 {%- endmacro %}
+
+{#- The journeys an incremental build of fct_touchpoints computes again: those with a touch
+    (int_touches_unioned, int_sales_touches_unioned) or a funnel row (its account) written or
+    gone since its newest load, and those with a built touch whose campaign key
+    int_campaign_keys_mapped wrote again since (mapped otherwise, or its forms became ad
+    clicks). A key written again has its touches found among the built ones: a touch not
+    built yet is new, and written upstream. -#}
+{% macro touchpoint_journeys_to_rebuild() -%}
+    {{ journeys_written_or_gone(['int_touches_unioned', 'int_sales_touches_unioned', 'fct_lead_funnel']) }}
+    union
+    select built.journey_id
+    from {{ this }} as built
+    inner join {{ ref('int_campaign_keys_mapped') }} as remapped
+        on built.source_system = remapped.source_system
+            and built.source_campaign_key = remapped.source_campaign_key
+    where remapped._seen_up_to > {{ newest_load_written() }}
+{%- endmacro %}

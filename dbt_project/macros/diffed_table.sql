@@ -117,6 +117,16 @@
     where _row_digest is not null
 {%- endmacro %}
 
+{#- SQL, run before differing_rows_replaced: the keys (gone_key) of the table's rows that
+    differ that none of the model's rows that differ holds, recorded gone (macros/gone_rows.sql):
+    with the rows written, they are the keys whose rows changed. -#}
+{% macro differing_keys_recorded(differences, target, key) -%}
+    {{ gone_keys_recorded(
+        target, key,
+        table_row_id() ~ ' in (select _built_row from ' ~ differences ~ ' where _built_row is not null)',
+        'select ' ~ key ~ ' from ' ~ differences ~ ' where _row_digest is not null') }}
+{%- endmacro %}
+
 {#- Logged: how many rows a build by difference wrote and deleted (tests and the benchmarks'
     readings count them). -#}
 {% macro differences_logged(differences) -%}
@@ -171,11 +181,7 @@
         {%- do differences_logged(differences) -%}
         {%- if gone_key %}
         {% call statement('gone_keys_recorded') -%}
-            {{ gone_keys_recorded(
-                target_relation, gone_key,
-                table_row_id() ~ ' in (select _built_row from ' ~ differences
-                    ~ ' where _built_row is not null)',
-                'select ' ~ gone_key ~ ' from ' ~ differences ~ ' where _row_digest is not null') }}
+            {{ differing_keys_recorded(differences, target_relation, gone_key) }}
         {%- endcall %}
         {%- endif %}
         {% call statement('main') -%}
@@ -213,10 +219,10 @@
     (rebuilt_keys_listed, macros/incremental.sql), its SQL computes their rows, and of the
     table's rows of those keys only those that differ from the computed rows are deleted,
     and only the computed rows that differ inserted (compared as a table rewritten by
-    difference compares, _seen_up_to left out). The keys whose rows all went are recorded
-    gone (macros/gone_rows.sql). A row written is marked, one given again unchanged keeps
-    its mark: consumers, tests and publication read the rows that changed, as they read a
-    table rewritten by difference's. -#}
+    difference compares, _seen_up_to left out). A row written is marked, one given again
+    unchanged keeps its mark, and the keys of rows deleted that no row written holds are
+    recorded gone (macros/gone_rows.sql): consumers, tests and publication read the keys
+    whose rows changed, as they read a table rewritten by difference's. -#}
 {% macro get_incremental_by_difference_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set computed = arg_dict['temp_relation'] -%}
@@ -231,7 +237,7 @@
     {%- do run_query(create_table_as(True, differences, rows_that_differ(
             'select * from ' ~ computed, target, compared, built_where=rebuilt))) -%}
     {%- do differences_logged(differences) -%}
-    {{ gone_keys_recorded(target, key, rebuilt, 'select ' ~ key ~ ' from ' ~ computed) }};
+    {{ differing_keys_recorded(differences, target, key) }};
     {{ differing_rows_replaced(differences, target, names) }};
     drop table {{ differences }}
 {%- endmacro %}

@@ -60,25 +60,16 @@
     from {{ source('landing', 'load_manifest') }}
 {%- endmacro %}
 
-{#- A per-journey incremental model reading a journey digest model (int_nurture_stays reads
-    int_nurture_inputs_digested, macros/digest.sql): the journeys whose digest changed after
-    the model's newest load (_seen_up_to). The model declares `-- depends_on: ref(digest)`,
-    deletes their rows in a pre-hook (a journey may have none now) and writes them again by
-    journey_id (delete+insert: the set read after the pre-hook may be larger, when the rows
-    it deleted held the newest load, and journeys already right are then written again as
-    they were). -#}
-{% macro journeys_to_rebuild(digest) -%}
-    select journey_id from {{ ref(digest) }}
-    where changed_after_load > {{ loaded_up_to('_seen_up_to') }}
-{%- endmacro %}
-
 {#- The journeys whose rows in any of models (each marks the rows it writes, _seen_up_to, and
     records the journeys whose rows went, gone_key='journey_id': macros/gone_rows.sql)
     changed after load `since` (by default the calling model's newest, _seen_up_to): a row
     of the journey written since or the journey's gone row. What a digest of every
     journey's rows would find, reading only the rows written and gone: scoring's journeys
-    (scoring_inputs()) and attribution's (attribution_inputs()), computed again as
-    journeys_to_rebuild's are. A row written again unchanged (an incremental model rewrites
+    (scoring_inputs()), attribution's (attribution_inputs()), the nurture stays'
+    (nurture_inputs()) and the touchpoints'. The model declares `-- depends_on: ref(model)`
+    for each, deletes their rows in a pre-hook (a journey may have none now) and writes them
+    again by journey_id, or lists them for by_difference (rebuilt_keys_listed). A row written
+    again unchanged (an incremental model rewrites
     what it reads again; a table rewritten by difference keeps its mark) marks its journey
     too, which is only computed again. Only a build that brings a newer load marks: a
     refresh builds incrementally only then.
@@ -100,15 +91,6 @@
     select journey_id from {{ gone_rows(ref(model)) }}
     where _seen_up_to > {{ since }}
     {%- endfor %}
-{%- endmacro %}
-
-{#- The journeys an incremental build of int_nurture_stays computes again: those whose funnel
-    row or sales touches changed (their digest) and those with a marketing touch written or
-    gone (int_touches_unioned). -#}
-{% macro nurture_journeys_to_rebuild() -%}
-    {{ journeys_to_rebuild('int_nurture_inputs_digested') }}
-    union
-    {{ journeys_written_or_gone(['int_touches_unioned']) }}
 {%- endmacro %}
 
 {#- Per-record incremental models over staging (int_lead_stages_dated): the keys to compute

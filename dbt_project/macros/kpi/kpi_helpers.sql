@@ -61,3 +61,13 @@
 {% macro format_number(expression, scale=2) -%}
     cast(cast({{ expression }} as decimal(38, {{ scale }})) as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{#- What the nurture stays (int_nurture_stays) read, by journey: the funnel row, the sales and
+    the marketing touches, models that mark the rows they write and record the journeys whose
+    rows went (gone_key), so that an incremental build finds the journeys whose stays may have
+    changed (macros/incremental.sql: journeys_written_or_gone). fct_lead_funnel writes only
+    the journeys whose row differs (by_difference): a journey whose score alone changed is
+    computed again too. -#}
+{% macro nurture_inputs() -%}
+    {{ return(['fct_lead_funnel', 'int_sales_touches_unioned', 'int_touches_unioned']) }}
+{%- endmacro %}

@@ -6,7 +6,14 @@
        itself (`ads:<campaign id>`); touch and spend of one ad therefore always meet;
     3. a Salesforce campaign or HubSpot e-mail the exports know: itself
        (`salesforce:<id>`, `hubspot_email:<id>`), its channel from campaign_channel_map;
-    4. anything else: the campaign `unmapped`, kept and counted, never dropped. -#}
+    4. anything else: the campaign `unmapped`, kept and counted, never dropped.
+    is_ad_click_utm: a utm_campaign some ad spend carries, which makes a form with it an ad
+    click (int_touchpoints_unioned decides so by the same set).
+
+    Rewritten by difference (macros/diffed_table.sql); _seen_up_to: the newest load in raw
+    when the row was written, by which fct_touchpoints computes again the touches of a key
+    mapped otherwise (or whose forms became ad clicks) without comparing every touch. -#}
+{{ config(materialized=diffed_table()) }}
 
 with
 
@@ -53,6 +60,20 @@ campaign_map as (
 channel_map as {{ not_materialized() }} (
 
     select * from {{ ref('campaign_channel_map') }}
+
+),
+
+ad_click_utms as (
+
+    select distinct lower(utm_campaign) as utm_campaign
+    from ad_spend
+    where utm_campaign is not null
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -248,13 +269,19 @@ resolved as (
 final as (
 
     select
-        source_system,
-        source_campaign_key,
-        coalesce(campaign_key, 'unmapped') as campaign_key,
-        coalesce(campaign_name, 'Unmapped') as campaign_name,
-        coalesce(channel, 'unmapped') as channel,
-        coalesce(mapped_by, 'unmapped') as mapped_by
+        resolved.source_system,
+        resolved.source_campaign_key,
+        coalesce(resolved.campaign_key, 'unmapped') as campaign_key,
+        coalesce(resolved.campaign_name, 'Unmapped') as campaign_name,
+        coalesce(resolved.channel, 'unmapped') as channel,
+        coalesce(resolved.mapped_by, 'unmapped') as mapped_by,
+        ad_click_utms.utm_campaign is not null as is_ad_click_utm,
+        newest_load.load_id as _seen_up_to
     from resolved
+    left join ad_click_utms
+        on resolved.source_system = 'utm'
+            and resolved.source_campaign_key = ad_click_utms.utm_campaign
+    cross join newest_load
 
 )
 

@@ -18,28 +18,36 @@
     of the exports, none later than the as-of moment (int_kpi_as_of is the latest of them),
     so a stay not ended reads all its touches, as it would up to the as-of moment.
 
-    Incremental by journey (macros/incremental.sql: nurture_journeys_to_rebuild): a
-    journey's stays follow from its funnel row and touches alone, so a build computes again
-    the journeys whose digest of its funnel row and sales touches changed
-    (int_nurture_inputs_digested: a column this model starts to read of those must join its
-    list) and those with a marketing touch written or gone since its last build
-    (int_touches_unioned marks the rows it writes and records the journeys whose touches
-    went). _seen_up_to: the newest load in raw when the row was written. -#}
--- depends_on: {{ ref('int_nurture_inputs_digested') }}
+    Incremental by journey (macros/kpi/kpi_helpers.sql: nurture_inputs): a journey's stays
+    follow from its funnel row and touches alone, so a build computes again the journeys
+    with a funnel row, a sales touch or a marketing touch written or gone since its last
+    build (each marks the rows it writes and records the journeys whose rows went; a digest
+    of them per journey, int_nurture_inputs_digested, did until session 32). _seen_up_to:
+    the newest load in raw when the row was written. -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_rows_deleted('journey_id', nurture_journeys_to_rebuild()) }}",
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_written_or_gone(nurture_inputs())) }}",
 ) }}
 {%- set handoff_column = funnel_handoff_column() -%}
 
 with
 
+{%- if is_incremental() %}
+
+-- read by the three imports below: computed once
+rebuilt_journeys as (
+
+    {{ journeys_written_or_gone(nurture_inputs()) }}
+
+),
+{%- endif %}
+
 marketing_touches as (
 
     select * from {{ ref('int_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ nurture_journeys_to_rebuild() }})
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
     {%- endif %}
 
 ),
@@ -48,7 +56,7 @@ sales_touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_sales_touches_unioned') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ nurture_journeys_to_rebuild() }})
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
     {%- endif %}
 
 ),
@@ -85,7 +93,7 @@ journeys as (
         disqualified_at
     from {{ ref('fct_lead_funnel') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ nurture_journeys_to_rebuild() }})
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
     {%- endif %}
 
 ),

@@ -15,15 +15,23 @@
     every activity on a lead a load brought a new version of is read again, and most make
     the rows they made (at 10M leads a day read 1.6M rows again). An activity that no longer
     makes a touch is written as a retired row (touched_at null) that replaces its old rows
-    and is then deleted, as int_touches_unioned retires a touch. It was a table rewritten by
-    difference until session 30: computed whole, 12.9 s of a 10M-lead daily build.
+    and is then deleted, as int_touches_unioned retires a touch; the journeys whose rows went
+    (an activity retired or moved to another journey) are recorded in
+    intermediate.int_sales_touches_unioned__gone (gone_key, macros/gone_rows.sql). It was a
+    table rewritten by difference until session 30: computed whole, 12.9 s of a 10M-lead
+    daily build.
 
     _seen_up_to: the newest load in raw when the row was written. -#}
 -- depends_on: {{ ref('stg_salesforce__leads') }}, {{ ref('int_hubspot_contacts_matched') }}, {{ ref('stg_salesforce__users') }}
 {{ config(
     materialized=incremental_fact(),
     unique_key='activity_id',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where touched_at is null{% endif %}",
+    incremental_strategy='delete_insert_recording_gone_keys',
+    gone_key='journey_id',
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }} where touched_at is null{% endif %}",
+        "{{ gone_rows_emptied_by_a_full_build() }}",
+    ],
 ) }}
 
 with
@@ -252,9 +260,10 @@ touch_rows as (
 
     union all
 
-    -- built activities that no longer make a touch: retired (replaced, then deleted)
+    -- built activities that no longer make a touch: retired (replaced, then deleted; no
+    -- journey, so that the journey it left is recorded gone)
     select
-        built_rows.journey_id,
+        cast(null as {{ dbt.type_string() }}) as journey_id,
         built_rows.activity_id,
         built_rows.activity_type,
         built_rows.owner_id,

@@ -4,18 +4,46 @@
     utm_campaign, a sales activity) under `no_campaign`, its channel by touch kind
     (campaign_channel_map). No touch is dropped.
 
-    Rewritten by difference (macros/diffed_table.sql); _seen_up_to: the newest load in raw
-    when the row was written, by which publication updates the published copy by touch
-    (unique_key) instead of writing it whole, and fct_attribution finds the journeys whose
-    touches changed (with intermediate.fct_touchpoints__gone, the journeys whose touches went:
-    gone_key). -#}
-{{ config(materialized=diffed_table(), unique_key=['journey_id', 'touch_id'], gone_key='journey_id') }}
+    Incremental by journey (macros/attribution.sql: touchpoint_journeys_to_rebuild): a
+    touch's row follows from its touch (int_touches_unioned, int_sales_touches_unioned), its
+    journey's account (fct_lead_funnel) and its campaign key's mapping and whether ad spend
+    carries its utm_campaign (int_campaign_keys_mapped; the seeds are every touch's, and a
+    build after they change rebuilds everything: orchestration/build_state.py), so a build
+    computes again the journeys with a row of those written or gone since its newest load,
+    and those with a touch whose key was mapped again, and writes the rows that differ
+    from the built ones (by_difference, macros/diffed_table.sql). It was a table rewritten by
+    difference until session 32: 33.6M touches computed and compared every day at 10M
+    leads. _seen_up_to: the newest load in raw when the row was written, by which
+    publication updates the published copy by touch (unique_key) instead of writing it
+    whole, and fct_attribution finds the journeys whose touches changed (with
+    intermediate.fct_touchpoints__gone, the journeys whose touches went: gone_key). -#}
+-- depends_on: {{ ref('int_touches_unioned') }}, {{ ref('int_sales_touches_unioned') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key=['journey_id', 'touch_id'],
+    incremental_strategy='by_difference',
+    gone_key='journey_id',
+    pre_hook="{{ rebuilt_keys_listed(touchpoint_journeys_to_rebuild()) }}",
+    post_hook="{{ gone_rows_emptied_by_a_full_build() }}",
+) }}
 
 with
+
+{%- if is_incremental() %}
+
+rebuilt_journeys as (
+
+    select journey_id from {{ rebuilt_keys(this) }}
+
+),
+{%- endif %}
 
 touches as (
 
     select * from {{ ref('int_touchpoints_unioned') }}
+    {%- if is_incremental() %}
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
+    {%- endif %}
 
 ),
 
@@ -28,6 +56,9 @@ campaign_keys as (
 journeys as (
 
     select journey_id, account_id from {{ ref('fct_lead_funnel') }}
+    {%- if is_incremental() %}
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
+    {%- endif %}
 
 ),
 
