@@ -319,7 +319,8 @@ def test_a_publication_after_a_build_that_continued_the_published_one_updates_by
                           DBT_MANIFEST)
     assert marked == {"fct_lead_funnel": ("journey_id",), "fct_attribution": ("journey_id",),
                       "fct_touchpoints": ("journey_id", "touch_id"),
-                      "fct_definition_drift": ("journey_id",)}
+                      "fct_definition_drift": ("journey_id",),
+                      "fct_opportunities": ("opportunity_id",)}
     with connect(home, read_only=True) as con:
         dbt_marts = frozenset(row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' "

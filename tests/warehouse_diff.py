@@ -41,7 +41,8 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                  "intermediate.int_opportunities_stage_dated": ("_seen_up_to", "true"),
                  "intermediate.int_conversions_listed": ("_seen_up_to", "true"),
                  "intermediate.int_sales_touches_unioned": ("_seen_up_to", "true"),
-                 "intermediate.int_campaign_keys_mapped": ("_seen_up_to", "true")}
+                 "intermediate.int_campaign_keys_mapped": ("_seen_up_to", "true"),
+                 "marts.fct_opportunities": ("_seen_up_to", "true")}
 
 
 def _significant(column: str) -> str:

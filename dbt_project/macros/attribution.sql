@@ -35,9 +35,10 @@
     {{ return(['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay']) }}
 {%- endmacro %}
 
-{#- What fct_attribution reads, by journey: tables rewritten by difference with
-    gone_key='journey_id', so that an incremental build finds the journeys whose rows of them
-    changed (macros/incremental.sql: journeys_written_or_gone). -#}
+{#- What fct_attribution reads, by journey: models written by difference that mark the rows
+    they write and record the journeys whose rows went (gone_key='journey_id'), so that an
+    incremental build finds the journeys whose rows of them changed (macros/incremental.sql:
+    journeys_written_or_gone). -#}
 {% macro attribution_inputs() -%}
     {{ return(['int_conversions_listed', 'fct_touchpoints']) }}
 {%- endmacro %}
@@ -116,4 +117,11 @@
         on built.source_system = remapped.source_system
             and built.source_campaign_key = remapped.source_campaign_key
     where remapped._seen_up_to > {{ newest_load_written() }}
+{%- endmacro %}
+
+{#- The journeys an incremental build of int_conversions_listed computes again: those with a
+    funnel row or an opportunity written or gone since its newest load (both mark the rows
+    they write and record the journeys whose rows went). -#}
+{% macro conversion_journeys_to_rebuild() -%}
+    {{ journeys_written_or_gone(['fct_lead_funnel', 'fct_opportunities']) }}
 {%- endmacro %}

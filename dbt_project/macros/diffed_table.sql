@@ -222,7 +222,9 @@
     difference compares, _seen_up_to left out). A row written is marked, one given again
     unchanged keeps its mark, and the keys of rows deleted that no row written holds are
     recorded gone (macros/gone_rows.sql): consumers, tests and publication read the keys
-    whose rows changed, as they read a table rewritten by difference's. -#}
+    whose rows changed, as they read a table rewritten by difference's. With config
+    null_keys_rebuilt, the rows without a key (int_conversions_listed's opportunities no lead
+    was converted into) are computed again by every build and compared as well. -#}
 {% macro get_incremental_by_difference_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set computed = arg_dict['temp_relation'] -%}
@@ -233,6 +235,9 @@
     {%- endfor -%}
     {%- set compared = names | reject('equalto', adapter.quote('_seen_up_to')) | list -%}
     {%- set rebuilt = key ~ ' in (select ' ~ key ~ ' from ' ~ rebuilt_keys(target) ~ ')' -%}
+    {%- if config.get('null_keys_rebuilt') -%}
+        {%- set rebuilt = '(' ~ rebuilt ~ ' or ' ~ key ~ ' is null)' -%}
+    {%- endif -%}
     {%- set differences = make_temp_relation(target, '__dbt_differences') -%}
     {%- do run_query(create_table_as(True, differences, rows_that_differ(
             'select * from ' ~ computed, target, compared, built_where=rebuilt))) -%}

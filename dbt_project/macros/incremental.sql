@@ -189,3 +189,18 @@
             where _load_id > {{ up_to }}
         )
 {%- endmacro %}
+
+{#- The journeys an incremental build of fct_definition_drift computes again: those with a
+    funnel row, a touch or a fit row written or gone since its newest load (the journeys whose
+    scored touches scoring computed again are among them: scoring_inputs()), and those a
+    HubSpot contact matched since joined (journey_id) or left (replaced_journey_id). -#}
+{% macro drift_journeys_to_rebuild() -%}
+    {%- set since = newest_load_written() %}
+    {{ journeys_written_or_gone(['fct_lead_funnel', 'int_touches_unioned', 'int_journeys_fit_evaluated'], since) }}
+    union
+    select journey_id from {{ ref('int_hubspot_contacts_matched') }}
+    where _seen_up_to > {{ since }}
+    union
+    select replaced_journey_id from {{ ref('int_hubspot_contacts_matched') }}
+    where _seen_up_to > {{ since }}
+{%- endmacro %}

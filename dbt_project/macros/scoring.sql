@@ -6,6 +6,19 @@
     {{ return(['int_touches_unioned', 'int_journeys_fit_evaluated']) }}
 {%- endmacro %}
 
+{#- The journeys an incremental build of int_journeys_fit_evaluated computes again: those
+    int_journeys_identified computed again since its newest load (journeys_reidentified: a
+    journey gone among them) and those whose account a newer load brought. -#}
+{% macro fit_journeys_to_rebuild() -%}
+    {{ journeys_reidentified() }}
+    union
+    select journey_id from {{ ref('int_journeys_identified') }}
+    where account_id in (
+        select account_id from {{ ref('stg_salesforce__accounts') }}
+        where _load_id > {{ loaded_up_to('_seen_up_to') }}
+    )
+{%- endmacro %}
+
 {#- The judged touches of `touches` (a CTE of priced touches: touch_id, journey_id,
     definition_version, touched_at, scoring_window_days, points, intent_touches, is_judged),
     each with every column of `touches` and the sums over its journey's touches under its

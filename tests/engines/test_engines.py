@@ -184,11 +184,11 @@ def test_postgres_builds_the_same_marts_as_duckdb(engine_data, postgres_server, 
     print(report("postgres", expected, found))
     assert not found, report("postgres", expected, found)
 
-    # Rows written by difference (macros/diffed_table.sql), built again over rows made wrong:
-    # a changed row and a missing one of the touchpoints (incremental by journey, by_difference:
-    # their journeys recorded gone upstream with a newer load, as int_touches_unioned records a
-    # touch that went), and a drift row under a key the model has not (a table rewritten by
-    # difference, none under its own), are set right, nothing else.
+    # Rows written by difference (macros/diffed_table.sql: both models incremental by journey,
+    # by_difference), built again over rows made wrong: a changed row and a missing one of the
+    # touchpoints, and a drift row under a key the model has not (none under its own), are
+    # set right, nothing else. Their journeys (and the wrong key) are recorded gone upstream
+    # with a newer load, as int_touches_unioned records a journey whose touch went.
     connection = psycopg2.connect(**connect)
     try:
         with connection, connection.cursor() as cursor:
@@ -201,6 +201,10 @@ def test_postgres_builds_the_same_marts_as_duckdb(engine_data, postgres_server, 
                     union
                     (select journey_id from {MARTS}.fct_touchpoints
                      order by journey_id desc, touch_id desc limit 1)
+                    union
+                    select min(journey_id) from {MARTS}.fct_definition_drift
+                    union
+                    select 'gone'
                 ) as made_wrong;
                 update {MARTS}.fct_touchpoints set channel = 'wrong'
                 where (journey_id, touch_id) = (select journey_id, touch_id

@@ -6,8 +6,26 @@
     unknown country fails a version with a country list, an unknown seniority fails a version
     with a seniority list: fit must be shown, not assumed.
 
-    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
-{{ config(materialized=diffed_table(), gone_key='journey_id') }}
+    Incremental by journey (macros/scoring.sql: fit_journeys_to_rebuild): a journey's fit
+    follows from its journey row, its account and its title's seniority (a title's, from the
+    seed alone; the definitions and seeds are every journey's, and a build after they change
+    rebuilds everything: orchestration/build_state.py), so a build computes again the
+    journeys int_journeys_identified computed again and those whose account a newer load
+    brought, and writes the rows that differ from the built ones (by_difference,
+    macros/diffed_table.sql). It was a table rewritten by difference until session 32.
+
+    _seen_up_to: the newest load in raw when the row was written; with
+    intermediate.int_journeys_fit_evaluated__gone (the journeys whose rows went: gone_key),
+    scoring finds the journeys whose fit changed. -#}
+-- depends_on: {{ ref('stg_salesforce__leads') }}, {{ ref('int_hubspot_contacts_matched') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key=['journey_id', 'definition_version'],
+    incremental_strategy='by_difference',
+    gone_key='journey_id',
+    pre_hook="{{ rebuilt_keys_listed(fit_journeys_to_rebuild()) }}",
+    post_hook="{{ gone_rows_emptied_by_a_full_build() }}",
+) }}
 with
 
 newest_load as (
@@ -19,6 +37,9 @@ newest_load as (
 journeys as (
 
     select * from {{ ref('int_journeys_identified') }}
+    {%- if is_incremental() %}
+    where journey_id in (select rebuilt.journey_id from {{ rebuilt_keys(this) }} as rebuilt)
+    {%- endif %}
 
 ),
 

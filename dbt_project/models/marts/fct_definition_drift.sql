@@ -7,8 +7,30 @@
     journey: the earliest MQL date, and MQL when any of them is. When both call it MQL the
     journey agrees whatever the minutes between the two dates.
 
-    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql). -#}
-{{ config(materialized=diffed_table(), unique_key='journey_id') }}
+    Incremental by journey (macros/incremental.sql: drift_journeys_to_rebuild): a journey's
+    row follows from its funnel row, its HubSpot contacts, its fit, its touches and their
+    scores (the definitions and the seeds are every journey's, and a build after they change
+    rebuilds everything: orchestration/build_state.py), so a build computes again the
+    journeys with a funnel row, a touch or a fit row written or gone since its newest load
+    (scoring computes again no other journeys) and those a HubSpot contact matched since
+    joined or left, and writes the rows that differ (by_difference, macros/diffed_table.sql).
+    It was a table rewritten by difference until session 32.
+
+    _seen_up_to: the newest load in raw when the row was written, by which publication
+    updates the published copy by journey (unique_key). -#}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='journey_id',
+    incremental_strategy='by_difference',
+    gone_key='journey_id',
+    pre_hook="{{ rebuilt_keys_listed(drift_journeys_to_rebuild()) }}",
+    post_hook="{{ gone_rows_emptied_by_a_full_build() }}",
+) }}
+{%- set rebuilt_only -%}
+    {%- if is_incremental() %}
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
+    {%- endif %}
+{%- endset %}
 with
 
 newest_load as (
@@ -17,15 +39,26 @@ newest_load as (
 
 ),
 
+{%- if is_incremental() %}
+
+rebuilt_journeys as (
+
+    select journey_id from {{ rebuilt_keys(this) }}
+
+),
+{%- endif %}
+
 funnel as (
 
     select * from {{ ref('fct_lead_funnel') }}
+    {{- rebuilt_only }}
 
 ),
 
 hubspot_contacts as (
 
     select * from {{ ref('int_hubspot_contacts_matched') }}
+    {{- rebuilt_only }}
 
 ),
 
@@ -44,18 +77,21 @@ versions as {{ not_materialized() }} (
 fit as (
 
     select * from {{ ref('int_journeys_fit_evaluated') }}
+    {{- rebuilt_only }}
 
 ),
 
 scored_touches as (
 
     select * from {{ ref('int_touches_scored') }}
+    {{- rebuilt_only }}
 
 ),
 
 touches as (
 
     select * from {{ ref('int_touches_unioned') }}
+    {{- rebuilt_only }}
 
 ),
 

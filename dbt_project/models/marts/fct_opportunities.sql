@@ -1,6 +1,13 @@
 {#- One row per opportunity: its account, stage, amount, dates and outcome, and the lead
     journey it came from when a lead was converted into it, who sourced it, and the custom
-    opportunity fields listed in var opportunity_custom_columns. -#}
+    opportunity fields listed in var opportunity_custom_columns.
+
+    Rewritten by difference (macros/diffed_table.sql); _seen_up_to: the newest load in raw
+    when the row was written, by which publication updates the published copy by
+    opportunity (unique_key) and int_conversions_listed finds the journeys whose
+    opportunities changed (with intermediate.fct_opportunities__gone, the journeys whose
+    opportunity rows went: gone_key). -#}
+{{ config(materialized=diffed_table(), unique_key='opportunity_id', gone_key='journey_id') }}
 {%- set custom_columns = existing_columns(
     ref('stg_salesforce__opportunities'), var('opportunity_custom_columns', [])) -%}
 with
@@ -32,6 +39,12 @@ journeys as (
 source_channel_map as (
 
     select * from {{ ref('source_channel_map') }}
+
+),
+
+newest_load as (
+
+    {{ newest_load() }}
 
 ),
 
@@ -100,7 +113,8 @@ final as (
         -- a close date is a calendar date: its own month, not shifted by the time zone
         cast({{ dbt.date_trunc('month', 'opportunity_stages.won_at') }} as date) as won_month,
         primary_contacts.contact_id as primary_contact_id,
-        opportunities.account_id is not null and accounts.account_id is null as is_account_missing
+        opportunities.account_id is not null and accounts.account_id is null as is_account_missing,
+        newest_load.load_id as _seen_up_to
         {%- for column in custom_columns %},
         opportunities.{{ adapter.quote(column) }}
         {%- endfor %}
@@ -118,6 +132,7 @@ final as (
     left join source_channel_map
         on {{ picklist_key('source_channel_map.source_system') }} = 'salesforce'
             and {{ picklist_key('opportunities.lead_source') }} = {{ picklist_key('source_channel_map.source_value') }}
+    cross join newest_load
 
 )
 

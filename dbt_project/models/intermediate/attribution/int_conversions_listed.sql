@@ -9,10 +9,27 @@
     and full-path key touches. conversion_month: the reporting-time-zone month of the moment,
     except won, whose close date keeps its own calendar month.
 
-    _seen_up_to: the newest load in raw when the row was written (macros/diffed_table.sql);
-    with intermediate.int_conversions_listed__gone (the journeys whose conversions went: gone_key),
+    Incremental by journey (macros/attribution.sql: conversion_journeys_to_rebuild): a
+    journey's conversions follow from its funnel row and its opportunities (the rates and the
+    var attribution are every journey's, and a build after they change rebuilds everything:
+    orchestration/build_state.py), so a build computes again the journeys with a funnel row
+    or an opportunity written or gone since its newest load, and the opportunities without a
+    journey, and writes the rows that differ from the built ones (by_difference,
+    macros/diffed_table.sql; null_keys_rebuilt). It was a table rewritten by difference until
+    session 32: every conversion computed and compared every day.
+
+    _seen_up_to: the newest load in raw when the row was written; with
+    intermediate.int_conversions_listed__gone (the journeys whose conversions went: gone_key),
     fct_attribution finds the journeys whose conversions changed. -#}
-{{ config(materialized=diffed_table(), gone_key='journey_id') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='conversion_id',
+    incremental_strategy='by_difference',
+    gone_key='journey_id',
+    null_keys_rebuilt=true,
+    pre_hook="{{ rebuilt_keys_listed(conversion_journeys_to_rebuild()) }}",
+    post_hook="{{ gone_rows_emptied_by_a_full_build() }}",
+) }}
 
 {%- set config = attribution_config() %}
 
@@ -24,21 +41,37 @@ newest_load as (
 
 ),
 
+{%- if is_incremental() %}
+
+rebuilt_journeys as (
+
+    select journey_id from {{ rebuilt_keys(this) }}
+
+),
+{%- endif %}
+
 funnel as (
 
     select * from {{ ref('fct_lead_funnel') }}
+    {%- if is_incremental() %}
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
+    {%- endif %}
 
 ),
 
 opportunities as (
 
     select * from {{ ref('fct_opportunities') }}
+    {%- if is_incremental() %}
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
+        or journey_id is null
+    {%- endif %}
 
 ),
 
 journeys as (
 
-    select journey_id, created_at from {{ ref('fct_lead_funnel') }}
+    select journey_id, created_at from funnel
 
 ),
 
