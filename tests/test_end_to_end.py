@@ -178,9 +178,9 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                 if r["unique_id"].startswith("test.alignment.valid_columns_")
                 and re.search(rf"(_load_id|_seen_up_to|changed_after_load) > {full_build_load}\b",
                               r["compiled_code"])]
-    # the valid_columns tests of the 20 incremental models and of the 4 tables rewritten by
-    # difference, which mark the rows they write, passed
-    assert [r["status"] for r in filtered] == ["pass"] * 24
+    # the valid_columns tests of the 23 incremental models and of the 2 tables rewritten by
+    # difference that mark the rows they write, passed
+    assert [r["status"] for r in filtered] == ["pass"] * 25
     # fct_touchpoints' keys repeated only where a row it wrote is
     unique, = [r for r in built["results"] if r["unique_id"].startswith(
         "test.alignment.unique_combination_of_columns_fct_touchpoints_")]
@@ -456,8 +456,8 @@ def test_the_incremental_build_wrote_only_the_rows_that_differ(warehouse):
         schema = manifest["nodes"][f"model.alignment.{name}"]["schema"]
         rows, = one(home, f"select count(*) from {schema}.{name}")
         # the 30 days held back hold a tenth of the history (a changed row is one written
-        # and one deleted)
-        assert 0 < written < rows / 5 and deleted < rows / 5, name
+        # and one deleted; opportunities move through their stages: a fifth of them)
+        assert 0 < written < rows / 4 and deleted < rows / 4, name
         # the rows it wrote carry the newest load; those it gave again unchanged kept theirs
         assert one(home, f"select count(*) from {schema}.{name} where _seen_up_to = "
                          "(select max(load_id) from raw.load_manifest)") == (written,), name

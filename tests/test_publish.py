@@ -348,13 +348,14 @@ def test_a_publication_after_a_build_that_continued_the_published_one_updates_by
     lines: list[str] = []
     second = publish(home, "run-2", DbtBuild("build-2", dbt_marts, newest + 1, "build-1",
                                              marked), log=lines.append)
-    assert (second.unchanged, second.updated) == (0, 4)
-    # Where no key went (drift), the row counts tell so and no key is compared.
+    assert (second.unchanged, second.updated) == (0, 5)
+    # Where no key went (drift, opportunities), the row counts tell so and no key is compared.
     # (attribution's rows of no journey, conversions attributed to none, always written again)
     attribution, no_journey = _published(
         home, "select count(*), count(*) filter (where journey_id is null) from fct_attribution"
     )[0]
     assert no_journey == 3
+    opportunities, = _published(home, "select count(*) from fct_opportunities")[0]
     assert [line.split(" (")[0] for line in lines if "updated" in line] == [
         f"published fct_attribution: {attribution} rows, updated: 3 rows of keys written "
         "again, 3 of keys gone",
@@ -362,6 +363,8 @@ def test_a_publication_after_a_build_that_continued_the_published_one_updates_by
         "no key gone",
         "published fct_lead_funnel: 13 rows, updated: 1 rows of keys written again, "
         "1 of keys gone",
+        f"published fct_opportunities: {opportunities} rows, updated: 0 rows of keys written "
+        "again, no key gone",
         f"published fct_touchpoints: {touches} rows, updated: 1 rows of keys written again, "
         "1 of keys gone"]
     assert _published(home, "select touch_id, campaign_name from fct_touchpoints "
