@@ -152,11 +152,17 @@
     from {{ ref('stg_salesforce__leads') }}
     where _load_id > {{ up_to }}
     union
+    {{ journeys_rematched(up_to) }}
+{%- endmacro %}
+
+{#- The journeys the HubSpot contacts matched again after load `since` joined (journey_id) or
+    left (replaced_journey_id: int_hubspot_contacts_matched). -#}
+{% macro journeys_rematched(since) -%}
     select journey_id from {{ ref('int_hubspot_contacts_matched') }}
-    where _seen_up_to > {{ up_to }}
+    where _seen_up_to > {{ since }}
     union
     select replaced_journey_id from {{ ref('int_hubspot_contacts_matched') }}
-    where _seen_up_to > {{ up_to }}
+    where _seen_up_to > {{ since }}
 {%- endmacro %}
 
 {#- The journeys an incremental build of fct_lead_funnel computes again: those whose journey
@@ -198,9 +204,5 @@
     {%- set since = newest_load_written() %}
     {{ journeys_written_or_gone(['fct_lead_funnel', 'int_touches_unioned', 'int_journeys_fit_evaluated'], since) }}
     union
-    select journey_id from {{ ref('int_hubspot_contacts_matched') }}
-    where _seen_up_to > {{ since }}
-    union
-    select replaced_journey_id from {{ ref('int_hubspot_contacts_matched') }}
-    where _seen_up_to > {{ since }}
+    {{ journeys_rematched(since) }}
 {%- endmacro %}
