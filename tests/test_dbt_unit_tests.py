@@ -3,11 +3,13 @@ on hand-made rows. A refresh leaves them out (they check the code, not the data)
 run against a copy of the session's crafted warehouse, whose tables give them their columns.
 And the project's own generic test valid_columns, on values broken by hand, on every row and,
 as an incremental refresh runs it, on the rows newer than the last tested build; and, run so
-too, the singular test that no conversion is lost."""
+too, the singular test that no conversion is lost and the relationships of the touchpoints
+to the funnel."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 import yaml
@@ -55,6 +57,41 @@ def runs(tmp_path_factory, crafted_company):
             dbt_vars(restate=False), "dbt_target", command="test")
         seen["conversions_results"] = _results(home)
     return seen
+
+
+@pytest.fixture(scope="module")
+def orphans(tmp_path_factory, crafted_company):
+    """On a copy of its own (the funnel loses journeys): the relationships of the touchpoints
+    to the funnel as an incremental refresh runs it, after _orphan_touchpoints."""
+    home = copy_home(crafted_company[0], tmp_path_factory.mktemp("orphans") / "home")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_DBT_VARS", yaml.safe_dump(CUSTOM_FIELD_VARS))
+        env.setenv("ALIGNMENT_TESTED_UP_TO_LOAD", "1")
+        seen = {"home": home, **_orphan_touchpoints(home)}
+        seen["run"] = dbt_build(home, ["relationships_since_tested_fct_touchpoints_*"],
+                                dbt_vars(restate=False), "dbt_target", command="test")
+        seen["results"] = _results(home)
+    return seen
+
+
+def _orphan_touchpoints(home) -> dict:
+    """Three journeys' funnel rows deleted, their touchpoints marked as written by load 1: the
+    first journey recorded gone by load 2, the second not recorded (as no build deletes), the
+    third with one touchpoint written by load 2."""
+    with connect(home) as con:
+        journeys = [row[0] for row in con.execute("""
+            select journey_id from marts.fct_touchpoints
+            where journey_id in (select journey_id from marts.fct_lead_funnel)
+            group by journey_id having count(*) >= 2 order by journey_id limit 3""").fetchall()]
+        con.execute("update marts.fct_touchpoints set _seen_up_to = 1")
+        con.execute("delete from marts.fct_lead_funnel where journey_id in (?, ?, ?)", journeys)
+        con.execute("insert into intermediate.fct_lead_funnel__gone values (?, 2)", journeys[:1])
+        con.execute("""update marts.fct_touchpoints set _seen_up_to = 2 where touch_id = (
+            select min(touch_id) from marts.fct_touchpoints where journey_id = ?)""",
+                    journeys[2:])
+        gone_touches, = con.execute("select count(*) from marts.fct_touchpoints "
+                                    "where journey_id = ?", journeys[:1]).fetchone()
+    return {"gone": journeys[0], "gone_touches": gone_touches, "written": journeys[2]}
 
 
 def _lose_conversions(home) -> dict:
@@ -155,3 +192,17 @@ def test_every_conversion_attributed_after_an_incremental_build_checks_what_can_
         failing = con.execute(test["compiled_code"]).fetchall()
     lost = runs["lost"]
     assert sorted(row[0] for row in failing) == sorted([lost["rebuilt"], lost["doubled"]])
+
+
+def test_relationships_after_an_incremental_build_checks_rows_written_and_parents_gone(
+        orphans):
+    assert orphans["run"].returncode == 1
+    [test] = orphans["results"]["results"]
+    assert "_seen_up_to > 1" in test["compiled_code"]
+    assert "fct_lead_funnel__gone" in test["compiled_code"]
+    # every touchpoint of the journey recorded gone, and the one written since of the third;
+    # the unrecorded journey's touchpoints are as the last tested build left them
+    with connect(orphans["home"], read_only=True) as con:
+        failing = Counter(row[0] for row in con.execute(test["compiled_code"]).fetchall())
+    assert failing == {orphans["gone"]: orphans["gone_touches"], orphans["written"]: 1}
+    assert orphans["gone_touches"] >= 2

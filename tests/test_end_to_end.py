@@ -192,6 +192,14 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
     assert re.search(r"where email_event_id is not null and email_event_id in \(select "
                      rf"email_event_id from \S+ where _load_id > {full_build_load}\) group by",
                      events), events
+    # the relationships of the touchpoints, the drift and the opportunities to the funnel,
+    # on their rows written since and those of the journeys the funnel recorded gone
+    relationships = sorted(r["unique_id"].split(".")[2].split("_journey_id")[0]
+                           for r in built["results"] if r["status"] == "pass"
+                           and f"_seen_up_to > {full_build_load} or journey_id in"
+                           in " ".join(r["compiled_code"].split()))
+    assert relationships == [f"relationships_since_tested_{model}" for model in (
+        "fct_definition_drift", "fct_opportunities", "fct_touchpoints")]
     # the singular tests on the journeys the funnel, attribution and the nurture stays wrote
     # again, passed
     singular = {r["unique_id"].split(".")[-1]: r["status"] for r in built["results"]
