@@ -178,9 +178,9 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                 if r["unique_id"].startswith("test.alignment.valid_columns_")
                 and re.search(rf"(_load_id|_seen_up_to|changed_after_load) > {full_build_load}\b",
                               r["compiled_code"])]
-    # the valid_columns tests of the 23 incremental models and of the 2 tables rewritten by
+    # the valid_columns tests of the 24 incremental models and of the 2 tables rewritten by
     # difference that mark the rows they write, passed
-    assert [r["status"] for r in filtered] == ["pass"] * 25
+    assert [r["status"] for r in filtered] == ["pass"] * 26
     # fct_touchpoints' keys repeated only where a row it wrote is
     unique, = [r for r in built["results"] if r["unique_id"].startswith(
         "test.alignment.unique_combination_of_columns_fct_touchpoints_")]
@@ -516,7 +516,7 @@ def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(war
     # singular tests that read several models)
     several = [test for test in tests if not test.get("attached_node")
                and len(test["depends_on"]["nodes"]) > 1]
-    assert outcome.dbt_checks == len(tests) - len(several) == 144 - 11
+    assert outcome.dbt_checks == len(tests) - len(several) == 145 - 11
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
     # kept as built: the signed versions in force
     assert one(home, "select count(*) from intermediate.int_lead_definitions_in_force") \
