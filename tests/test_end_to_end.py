@@ -192,14 +192,15 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
     assert re.search(r"where email_event_id is not null and email_event_id in \(select "
                      rf"email_event_id from \S+ where _load_id > {full_build_load}\) group by",
                      events), events
-    # the relationships of the touchpoints, the drift and the opportunities to the funnel,
-    # on their rows written since and those of the journeys the funnel recorded gone
+    # the relationships of the touchpoints, the drift and the opportunities to the funnel
+    # and of the touches to the journeys, on their rows written since and those of the
+    # journeys their parent recorded gone
     relationships = sorted(r["unique_id"].split(".")[2].split("_journey_id")[0]
                            for r in built["results"] if r["status"] == "pass"
                            and f"_seen_up_to > {full_build_load} or journey_id in"
                            in " ".join(r["compiled_code"].split()))
     assert relationships == [f"relationships_since_tested_{model}" for model in (
-        "fct_definition_drift", "fct_opportunities", "fct_touchpoints")]
+        "fct_definition_drift", "fct_opportunities", "fct_touchpoints", "int_touches_unioned")]
     # the singular tests on the journeys the funnel, attribution and the nurture stays wrote
     # again, passed
     singular = {r["unique_id"].split(".")[-1]: r["status"] for r in built["results"]
@@ -459,7 +460,7 @@ def test_the_incremental_build_wrote_only_the_rows_that_differ(warehouse):
     log = (home.root / "logs" / "refresh.log").read_text(encoding="utf-8")
     rewritten = {name: (int(written), int(deleted))
                  for _, name, written, deleted in REWRITTEN.findall(log)}
-    assert set(rewritten) == diffed and len(diffed) == 8
+    assert set(rewritten) == diffed and len(diffed) == 9
     for name, (written, deleted) in rewritten.items():
         schema = manifest["nodes"][f"model.alignment.{name}"]["schema"]
         rows, = one(home, f"select count(*) from {schema}.{name}")
@@ -489,6 +490,10 @@ def test_the_incremental_build_computed_again_the_funnel_journeys_whose_inputs_c
                count(*) filter (where journey_id = ? and _seen_up_to = ?)
         from marts.fct_lead_funnel""", [f"hs_contact:{contact}", f"sf_lead:{TAKEOVER_LEAD}", newest,
                                        f"hs_contact:{moved_contact}", newest]) == (0, 1, 1)
+    # the ended journey went from the journeys first, recorded gone there too (by_difference)
+    assert one(home, """
+        select count(*) from intermediate.int_journeys_identified__gone
+        where journey_id = ? and _seen_up_to = ?""", [f"hs_contact:{contact}", newest]) == (1,)
     written, journeys = one(home, """
         select count(*) filter (where _seen_up_to = ?), count(*) from marts.fct_lead_funnel""",
                             [newest])

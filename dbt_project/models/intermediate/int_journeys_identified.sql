@@ -7,21 +7,36 @@
     every journey's, and a build after it changes rebuilds everything:
     orchestration/build_state.py), so a build computes again the journeys of the leads a
     newer load brought and those the HubSpot contacts matched again by this run joined or
-    left, and deletes their rows first (a deleted lead's journey has none now).
+    left (listed in intermediate.int_journeys_identified__rebuilt), and writes those whose
+    row differs from the built one (by_difference, macros/diffed_table.sql); a journey gone
+    (a deleted lead's, a HubSpot-only contact's matched since) is deleted and recorded in
+    intermediate.int_journeys_identified__gone, which lets the touches' relationships test
+    read only the touches written and those of the journeys gone.
     _seen_up_to: the newest load in raw when the row was written. -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_reidentified()) }}",
+    incremental_strategy='by_difference',
+    gone_key='journey_id',
+    pre_hook="{{ rebuilt_keys_listed(journeys_reidentified()) }}",
+    post_hook="{{ gone_rows_emptied_by_a_full_build() }}",
 ) }}
 with
+{%- if is_incremental() %}
+
+rebuilt_journeys as (
+
+    select journey_id from {{ rebuilt_keys(this) }}
+
+),
+{%- endif %}
 
 leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
     where not is_deleted
     {%- if is_incremental() %}
-        and {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} in ({{ journeys_reidentified() }})
+        and {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} in (select rebuilt_journeys.journey_id from rebuilt_journeys)
     {%- endif %}
 
 ),
@@ -30,7 +45,7 @@ hubspot_contacts as {{ not_materialized() }} (
 
     select * from {{ ref('int_hubspot_contacts_matched') }}
     {%- if is_incremental() %}
-    where journey_id in ({{ journeys_reidentified() }})
+    where journey_id in (select rebuilt_journeys.journey_id from rebuilt_journeys)
     {%- endif %}
 
 ),
