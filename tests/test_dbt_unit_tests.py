@@ -62,28 +62,37 @@ def runs(tmp_path_factory, crafted_company):
 @pytest.fixture(scope="module")
 def orphans(tmp_path_factory, crafted_company):
     """On a copy of its own (the funnel loses journeys): the relationships of the touchpoints
-    to the funnel as an incremental refresh runs it, after _orphan_touchpoints."""
+    to the funnel and the test that every live lead is one journey, as an incremental
+    refresh runs them, after _orphan_touchpoints."""
     home = copy_home(crafted_company[0], tmp_path_factory.mktemp("orphans") / "home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ALIGNMENT_DBT_VARS", yaml.safe_dump(CUSTOM_FIELD_VARS))
         env.setenv("ALIGNMENT_TESTED_UP_TO_LOAD", "1")
         seen = {"home": home, **_orphan_touchpoints(home)}
-        seen["run"] = dbt_build(home, ["relationships_since_tested_fct_touchpoints_*"],
+        seen["run"] = dbt_build(home, ["relationships_since_tested_fct_touchpoints_*",
+                                       "assert_every_live_lead_is_one_journey"],
                                 dbt_vars(restate=False), "dbt_target", command="test")
-        seen["results"] = _results(home)
+        seen["results"] = {result["unique_id"].split(".")[2].split("_fct_")[0]: result
+                           for result in _results(home)["results"]}
     return seen
 
 
 def _orphan_touchpoints(home) -> dict:
-    """Three journeys' funnel rows deleted, their touchpoints marked as written by load 1: the
-    first journey recorded gone by load 2, the second not recorded (as no build deletes), the
-    third with one touchpoint written by load 2."""
+    """Three lead journeys' funnel rows deleted, the leads, the funnel's rows and the
+    touchpoints marked as written by load 1: the first journey recorded gone by load 2, the
+    second not recorded (as no build deletes), the third with one touchpoint and its lead
+    written by load 2."""
     with connect(home) as con:
         journeys = [row[0] for row in con.execute("""
             select journey_id from marts.fct_touchpoints
-            where journey_id in (select journey_id from marts.fct_lead_funnel)
+            where journey_id in (select journey_id from marts.fct_lead_funnel
+                                 where journey_type = 'salesforce_lead')
             group by journey_id having count(*) >= 2 order by journey_id limit 3""").fetchall()]
         con.execute("update marts.fct_touchpoints set _seen_up_to = 1")
+        con.execute("update marts.fct_lead_funnel set _seen_up_to = 1")
+        con.execute("update staging.stg_salesforce__leads set _load_id = 1")
+        con.execute("update staging.stg_salesforce__leads set _load_id = 2 "
+                    "where 'sf_lead:' || lead_id = ?", journeys[2:])
         con.execute("delete from marts.fct_lead_funnel where journey_id in (?, ?, ?)", journeys)
         con.execute("insert into intermediate.fct_lead_funnel__gone values (?, 2)", journeys[:1])
         con.execute("""update marts.fct_touchpoints set _seen_up_to = 2 where touch_id = (
@@ -197,7 +206,7 @@ def test_every_conversion_attributed_after_an_incremental_build_checks_what_can_
 def test_relationships_after_an_incremental_build_checks_rows_written_and_parents_gone(
         orphans):
     assert orphans["run"].returncode == 1
-    [test] = orphans["results"]["results"]
+    test = orphans["results"]["relationships_since_tested"]
     assert "_seen_up_to > 1" in test["compiled_code"]
     assert "fct_lead_funnel__gone" in test["compiled_code"]
     # every touchpoint of the journey recorded gone, and the one written since of the third;
@@ -206,3 +215,13 @@ def test_relationships_after_an_incremental_build_checks_rows_written_and_parent
         failing = Counter(row[0] for row in con.execute(test["compiled_code"]).fetchall())
     assert failing == {orphans["gone"]: orphans["gone_touches"], orphans["written"]: 1}
     assert orphans["gone_touches"] >= 2
+
+
+def test_every_live_lead_one_journey_after_an_incremental_build_checks_what_changed(orphans):
+    test = orphans["results"]["assert_every_live_lead_is_one_journey"]
+    assert "_load_id > 1" in test["compiled_code"]
+    # the lead whose journey the funnel recorded gone and the one a newer load brought fail;
+    # the lead whose journey went unrecorded is as the last tested build left it
+    with connect(orphans["home"], read_only=True) as con:
+        failing = {f"sf_lead:{row[0]}" for row in con.execute(test["compiled_code"]).fetchall()}
+    assert failing == {orphans["gone"], orphans["written"]}

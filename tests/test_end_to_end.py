@@ -202,7 +202,7 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
     assert relationships == [f"relationships_since_tested_{model}" for model in (
         "fct_definition_drift", "fct_opportunities", "fct_touchpoints", "int_touches_unioned")]
     # the singular tests on the journeys the funnel, attribution and the nurture stays wrote
-    # again, passed
+    # again (and the leads a newer load brought), passed
     singular = {r["unique_id"].split(".")[-1]: r["status"] for r in built["results"]
                 if r["unique_id"].startswith("test.alignment.assert_")
                 and f"_seen_up_to > {full_build_load}" in r["compiled_code"]}
@@ -210,7 +210,8 @@ def test_the_incremental_build_tested_the_rows_newer_than_the_full_build(warehou
                         "assert_mql_touch_reaches_threshold_under_its_version": "pass",
                         "assert_handoff_touch_is_sales_ready_under_its_version": "pass",
                         "assert_every_conversion_is_attributed_or_unattributed": "pass",
-                        "assert_nurture_stays_of_a_journey_never_overlap": "pass"}
+                        "assert_nurture_stays_of_a_journey_never_overlap": "pass",
+                        "assert_every_live_lead_is_one_journey": "pass"}
 
 
 def _written_or_gone(*tables: str) -> str:

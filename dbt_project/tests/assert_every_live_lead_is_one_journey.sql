@@ -1,10 +1,31 @@
 -- Every Salesforce lead that is not deleted is exactly one journey of the funnel, and no
 -- deleted lead is.
+-- After an incremental build, the leads a newer load brought a version of and the journeys
+-- the funnel wrote or recorded gone since the last tested build: staging never drops a lead,
+-- so any other lead and its journey are as that build tested them.
+{%- set tested_up_to = tested_up_to_load() %}
 with
+{%- if tested_up_to is not none %}
+
+checked_journeys as (
+
+    select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} as journey_id
+    from {{ ref('stg_salesforce__leads') }}
+    where _load_id > {{ tested_up_to }}
+    union
+    {{ journeys_written_or_gone(['fct_lead_funnel'], since=tested_up_to) }}
+
+),
+{%- endif %}
 
 leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
+    {%- if tested_up_to is not none %}
+    where {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} in (
+        select checked_journeys.journey_id from checked_journeys
+    )
+    {%- endif %}
 
 ),
 
@@ -12,6 +33,9 @@ funnel as (
 
     select * from {{ ref('fct_lead_funnel') }}
     where journey_type = 'salesforce_lead'
+    {%- if tested_up_to is not none %}
+        and journey_id in (select checked_journeys.journey_id from checked_journeys)
+    {%- endif %}
 
 ),
 
