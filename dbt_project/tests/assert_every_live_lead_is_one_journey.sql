@@ -4,27 +4,22 @@
 -- the funnel wrote or recorded gone since the last tested build: staging never drops a lead,
 -- so any other lead and its journey are as that build tested them.
 {%- set tested_up_to = tested_up_to_load() %}
-with
 {%- if tested_up_to is not none %}
-
-checked_journeys as (
-
+{%- set checked_journeys -%}
     select {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} as journey_id
     from {{ ref('stg_salesforce__leads') }}
     where _load_id > {{ tested_up_to }}
     union
     {{ journeys_written_or_gone(['fct_lead_funnel'], since=tested_up_to) }}
-
-),
+{%- endset %}
 {%- endif %}
+with
 
 leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
     {%- if tested_up_to is not none %}
-    where {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} in (
-        select checked_journeys.journey_id from checked_journeys
-    )
+    where {{ dbt.concat(["'sf_lead:'", "lead_id"]) }} in ({{ checked_journeys }})
     {%- endif %}
 
 ),
@@ -34,7 +29,7 @@ funnel as (
     select * from {{ ref('fct_lead_funnel') }}
     where journey_type = 'salesforce_lead'
     {%- if tested_up_to is not none %}
-        and journey_id in (select checked_journeys.journey_id from checked_journeys)
+        and journey_id in ({{ checked_journeys }})
     {%- endif %}
 
 ),
