@@ -5,7 +5,7 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from graphlib import TopologicalSorter
 from itertools import chain
@@ -22,7 +22,10 @@ from dagster_dbt import (
     dbt_assets,
 )
 from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY as DBT_UNIQUE_ID
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from dagster_dbt.compat import DBT_PYTHON_VERSION
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+from dagster_dbt.dbt_manifest import DbtManifestParam
 
 from orchestration.build_state import (
     LastBuild,
@@ -36,6 +39,7 @@ from orchestration.build_state import (
     remember_build,
     settled_nodes,
 )
+from orchestration.dbt_in_process import InProcessDbt
 from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR, Home
 from orchestration.parse_state import prepare_parse_state, share_parse_state
 from orchestration.progress import NOTE, UNCHANGED
@@ -56,10 +60,12 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 class DbtCoreResource(DbtCliResource):
-    """DbtCliResource running the dbt-core installed beside this interpreter, without the
-    two things dagster-dbt does in this process before every dbt command (~7 s of every
-    refresh that builds; both are private methods of dagster-dbt, pinned below 0.30: if they
-    are renamed, dagster-dbt's own run again, slower but the same):
+    """DbtCliResource running the dbt-core installed beside this interpreter, in this process
+    when it builds the dbt assets (dbt_in_process: dbt-core is not imported again), and
+    without the two things dagster-dbt does in this process before every dbt command it runs
+    as a subprocess (~7 s of every refresh that builds; both are private methods of
+    dagster-dbt, pinned below 0.30: if they are renamed, dagster-dbt's own run again, slower
+    but the same):
 
     - it runs `dbt --version` to tell dbt-core from dbt Fusion, a Python start that imports
       dbt (~5 s). The executable is this environment's dbt (DBT_EXECUTABLE; pyproject pins
@@ -74,6 +80,33 @@ class DbtCoreResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):
         return None
+
+    def cli(self, args: Sequence[str], *, raise_on_error: bool = True,
+            manifest: DbtManifestParam | None = None,
+            dagster_dbt_translator: DagsterDbtTranslator | None = None,
+            context: dg.AssetExecutionContext | dg.OpExecutionContext | None = None,
+            target_path: Path | None = None) -> DbtCliInvocation:
+        """dbt's command in this process when it builds every node of the dbt assets; a
+        subset (chosen in the UI) goes to dagster-dbt's subprocess, which selects it."""
+        if context is None or target_path is None or context.is_subset:
+            return super().cli(args, raise_on_error=raise_on_error, manifest=manifest,
+                               dagster_dbt_translator=dagster_dbt_translator, context=context,
+                               target_path=target_path)
+        manifest, translator, project = get_manifest_and_translator_from_dbt_assets(
+            [context.assets_def])
+        project_dir = Path(project.project_dir) if project else Path(self.project_dir)
+        options = [("--project-dir", project_dir), ("--profiles-dir", self.profiles_dir),
+                   ("--profile", self.profile), ("--target", self.target),
+                   ("--target-path", target_path), ("--log-path", target_path)]
+        process = InProcessDbt([
+            *self.global_config_flags, *args,
+            *(str(part) for flag, value in options if value for part in (flag, value)),
+            # Its events are the log lines (dbt_in_process), not its stdout.
+            "--log-level", "none", "--no-send-anonymous-usage-stats"])
+        return DbtCliInvocation(process=process, manifest=manifest,
+                                dagster_dbt_translator=translator, project_dir=project_dir,
+                                target_path=target_path, raise_on_error=raise_on_error,
+                                cli_version=DBT_PYTHON_VERSION, project=project, context=context)
 
 
 def _newest_source_mtime(folders: tuple[Path, ...]) -> float:

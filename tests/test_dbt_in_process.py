@@ -1,0 +1,75 @@
+"""dbt run on a thread of the refresh's process, read by dagster-dbt as a dbt subprocess."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+
+import dbt.version
+import duckdb
+import pytest
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+from orchestration.assets.dbt import DBT_PROJECT, dbt_vars
+from orchestration.dbt_in_process import InProcessDbt
+from orchestration.home import DBT_PROJECT_DIR, Home
+from orchestration.parse_state import prepare_parse_state
+
+
+def _options(home: Home) -> list[str]:
+    variables = dbt_vars(restate=False)
+    prepare_parse_state(home, variables)
+    return ["--vars", json.dumps(variables), "--project-dir", str(DBT_PROJECT_DIR),
+            "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(home.dbt_target),
+            "--log-path", str(home.root / "logs"), "--log-level", "none"]
+
+
+def test_dbt_prints_its_events_as_json_log_lines_and_exits_as_its_process_would(home):
+    dbt_seeds = InProcessDbt(["seed", "--select", "lead_status_map", "--threads", "1",
+                              *_options(home)])
+    lines = [json.loads(line) for line in dbt_seeds.stdout]
+    assert dbt_seeds.wait() == 0
+    assert lines[0]["info"]["msg"] == f"Running with dbt={dbt.version.__version__}"
+    assert {line["info"]["level"] for line in lines} == {"info"}  # no debug events
+    # The results dagster-dbt turns into materializations and checks.
+    finished = [line["data"]["node_info"] for line in lines
+                if line["info"]["name"] == "LogSeedResult"]
+    assert [(node["unique_id"], node["node_status"]) for node in finished] == [
+        ("seed.alignment.lead_status_map", "success")]
+    # Its warehouse connection closed with it: the next step opens the file to write.
+    with duckdb.connect(str(home.warehouse)) as con:
+        assert con.execute("select count(*) > 0 from reference.lead_status_map").fetchone()[0]
+
+
+def test_an_error_before_dbt_logs_is_a_line_and_dagster_dbt_raises_it(home):
+    from dagster_dbt.compat import DBT_PYTHON_VERSION
+    from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+    from dagster_dbt.dagster_dbt_translator import DagsterDbtTranslator
+
+    dbt_build = InProcessDbt(["build", "--no-such-flag"])
+    invocation = DbtCliInvocation(
+        process=dbt_build, manifest={}, dagster_dbt_translator=DagsterDbtTranslator(),
+        project_dir=DBT_PROJECT_DIR, target_path=home.dbt_target, raise_on_error=True,
+        cli_version=DBT_PYTHON_VERSION, project=DBT_PROJECT)
+    with pytest.raises(DagsterDbtCliRuntimeError, match="No such option '--no-such-flag'"):
+        invocation.wait()
+    assert dbt_build.returncode == 2
+
+
+def test_a_signal_stops_dbt_as_it_stops_its_process(home):
+    # A query that would count for minutes; dbt's thread waits for it meanwhile.
+    dbt_show = InProcessDbt(["show", "--inline", "select count(*) from range(100000000000) "
+                             "as numbers(i) where i % 7 = 3", *_options(home)])
+    messages = []
+    for line in dbt_show.stdout:
+        event = json.loads(line)["info"]
+        messages.append(event["msg"])
+        if event["name"] == "ConcurrencyLine":  # about to run the query
+            time.sleep(1)
+            dbt_show.send_signal(signal.SIGINT)
+            signalled = time.monotonic()
+    assert dbt_show.wait(timeout=60) == 2  # dbt's exit code for an interrupted command
+    assert time.monotonic() - signalled < 10
+    assert any("Exited because of keyboard interrupt" in message for message in messages)
+    assert any("INTERRUPT Error" in message for message in messages)  # DuckDB's, cancelled
