@@ -60,12 +60,11 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 class DbtCoreResource(DbtCliResource):
-    """DbtCliResource running the dbt-core installed beside this interpreter, in this process
-    when it builds the dbt assets (dbt_in_process: dbt-core is not imported again), and
-    without the two things dagster-dbt does in this process before every dbt command it runs
-    as a subprocess (~7 s of every refresh that builds; both are private methods of
-    dagster-dbt, pinned below 0.30: if they are renamed, dagster-dbt's own run again, slower
-    but the same):
+    """DbtCliResource running the dbt-core installed beside this interpreter: in this process
+    when it builds every dbt asset (dbt_in_process: dbt-core is not imported again), and a
+    subset as a subprocess without the two things dagster-dbt does in this process before
+    every dbt command (~7 s; both are private methods of dagster-dbt, pinned below 0.30: if
+    they are renamed, dagster-dbt's own run again, slower but the same):
 
     - it runs `dbt --version` to tell dbt-core from dbt Fusion, a Python start that imports
       dbt (~5 s). The executable is this environment's dbt (DBT_EXECUTABLE; pyproject pins
