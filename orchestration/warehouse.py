@@ -13,15 +13,13 @@ from orchestration.home import Home
 
 def duckdb_config(home: Home) -> dict[str, str]:
     """What every DuckDB database a run opens is given as it opens: the memory limit asked
-    for (ALIGNMENT_MEMORY_LIMIT; DuckDB's own default, 80% of RAM, without it) and the home's
-    spill folder beyond it, so a large load, build or publication spills rather than fails.
-    Given at open because DuckDB refuses to move temp_directory once a query has used it;
-    DuckDB makes the folder when it first spills."""
-    config = {"temp_directory": str(home.spill)}
-    limit = os.environ.get("ALIGNMENT_MEMORY_LIMIT")
-    if limit:
-        config["memory_limit"] = limit
-    return config
+    for (ALIGNMENT_MEMORY_LIMIT; else 80% of RAM, DuckDB's own default) and the home's spill
+    folder beyond it, so a large load, build or publication spills rather than fails. Given
+    at open because DuckDB refuses to move temp_directory once a query has used it; DuckDB
+    makes the folder when it first spills. The same two values as dbt's profile
+    (dbt_project/profiles.yml, config_options): held_open shares dbt's database."""
+    return {"memory_limit": os.environ.get("ALIGNMENT_MEMORY_LIMIT") or "80%",
+            "temp_directory": str(home.spill)}
 
 
 @contextmanager
@@ -34,6 +32,26 @@ def connect(home: Home, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     try:
         con.execute("set TimeZone = 'UTC'")  # untimed timestamps in exports are UTC
         yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def held_open(home: Home) -> Iterator[None]:
+    """The warehouse kept open by this process while dbt builds on a thread of it.
+
+    dbt's profile has dbt-duckdb close the file whenever no node holds it (keep_open: false,
+    so that dbt never leaves it held) and open it again for the next node: a checkpoint and
+    a load of the catalog each time, ~20 times a build on 4 threads and once a node (~240)
+    on one thread, as the largest warehouses build. At 1M leads on one thread that was 16 s
+    of a 92-110 s build (docs/performance.md, session 35). DuckDB gives a process's
+    connections to one file with one configuration one open database: while this one is
+    open, dbt's opens and closes are a cursor's, and the database closes, checkpointed once,
+    with it. A dbt process of its own would find the file taken: only for dbt in this one.
+    """
+    con = duckdb.connect(str(home.warehouse), config=duckdb_config(home))
+    try:
+        yield
     finally:
         con.close()
 

@@ -15,6 +15,7 @@ from orchestration.assets.dbt import DBT_PROJECT, dbt_vars
 from orchestration.dbt_in_process import InProcessDbt
 from orchestration.home import DBT_PROJECT_DIR, Home
 from orchestration.parse_state import prepare_parse_state
+from orchestration.warehouse import held_open
 
 
 def _options(home: Home) -> list[str]:
@@ -40,6 +41,21 @@ def test_dbt_prints_its_events_as_json_log_lines_and_exits_as_its_process_would(
     # Its warehouse connection closed with it: the next step opens the file to write.
     with duckdb.connect(str(home.warehouse)) as con:
         assert con.execute("select count(*) > 0 from reference.lead_status_map").fetchone()[0]
+
+
+def test_dbt_builds_in_the_database_this_process_holds_open(home):
+    with held_open(home):
+        dbt_seeds = InProcessDbt(["seed", "--select", "lead_status_map", "--threads", "1",
+                                  *_options(home)])
+        errors = [json.loads(line)["info"]["msg"] for line in dbt_seeds.stdout
+                  if json.loads(line)["info"]["level"] == "error"]
+        # dbt's profile opens it as this process does: any other configuration is refused.
+        assert (dbt_seeds.wait(), errors) == (0, [])
+        with pytest.raises(duckdb.ConnectionException, match="different configuration"):
+            duckdb.connect(str(home.warehouse), read_only=True)
+    # Closed with the last connection: a reader (the KPI contract's process) may open it.
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from reference.lead_status_map").fetchone()[0] == 15
 
 
 def test_an_error_before_dbt_logs_is_a_line_and_dagster_dbt_raises_it(home):

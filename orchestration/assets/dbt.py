@@ -6,6 +6,7 @@ import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from functools import cached_property
 from graphlib import TopologicalSorter
 from itertools import chain
@@ -44,6 +45,7 @@ from orchestration.home import DBT_PROJECT_DIR, SEEDS_DIR, Home
 from orchestration.parse_state import prepare_parse_state, share_parse_state
 from orchestration.progress import NOTE, UNCHANGED
 from orchestration.resources import WarehouseResource
+from orchestration.warehouse import held_open
 
 # dagster-dbt runs `dbt` from PATH; `.venv/bin/alignment` may run without the venv activated.
 _VENV_BIN = str(Path(sys.executable).parent)
@@ -80,6 +82,12 @@ class DbtCoreResource(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args):
         return None
 
+    @staticmethod
+    def runs_in_process(context: dg.AssetExecutionContext | dg.OpExecutionContext | None,
+                        target_path: Path | None) -> bool:
+        """Whether cli() runs dbt on a thread of this process (a build of every dbt asset)."""
+        return context is not None and target_path is not None and not context.is_subset
+
     def cli(self, args: Sequence[str], *, raise_on_error: bool = True,
             manifest: DbtManifestParam | None = None,
             dagster_dbt_translator: DagsterDbtTranslator | None = None,
@@ -87,7 +95,7 @@ class DbtCoreResource(DbtCliResource):
             target_path: Path | None = None) -> DbtCliInvocation:
         """dbt's command in this process when it builds every node of the dbt assets; a
         subset (chosen in the UI) goes to dagster-dbt's subprocess, which selects it."""
-        if context is None or target_path is None or context.is_subset:
+        if not self.runs_in_process(context, target_path):
             return super().cli(args, raise_on_error=raise_on_error, manifest=manifest,
                                dagster_dbt_translator=dagster_dbt_translator, context=context,
                                target_path=target_path)
@@ -179,7 +187,7 @@ SETTLED_MODELS = sorted(DBT_MANIFEST["nodes"][unique_id]["name"] for unique_id i
     dagster_dbt_translator=AlignmentTranslator(
         settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)),
 )
-def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+def alignment_dbt(context: dg.AssetExecutionContext, dbt: DbtCoreResource,
                   warehouse: WarehouseResource) -> Iterator[Any]:
     # dbt's profile reads the warehouse path from ALIGNMENT_HOME.
     warehouse.paths.export()
@@ -268,12 +276,15 @@ def _settled(assets_def: dg.AssetsDefinition) -> tuple[set[dg.AssetKey], set[dg.
     return keys, checks
 
 
-def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Home,
+def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCoreResource, home: Home,
                args: list[str], variables: dict) -> Iterator[Any]:
     # One target folder per home: partial parsing between runs, and `alignment whatif`
     # defers to the manifest of the build that made the warehouse.
     context.log.info(f"{NOTE}dbt's parse state: {prepare_parse_state(home, variables)}")
-    yield from dbt.cli(args, context=context, target_path=home.dbt_target).stream()
+    target = home.dbt_target
+    # dbt on a thread of this process opens the database held here instead of the file.
+    with held_open(home) if dbt.runs_in_process(context, target) else nullcontext():
+        yield from dbt.cli(args, context=context, target_path=target).stream()
     share_parse_state(home)
 
 
