@@ -1,9 +1,10 @@
 """The later days of the session's demo company (tests/conftest.py, demo_2k): held back from
-its first refresh, landed before its second, incremental one, with five crafted changes."""
+its first refresh, landed before its second, incremental one, with six crafted changes."""
 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 from pathlib import Path
 
@@ -20,20 +21,27 @@ LATER_DAYS = 30
 # matched no more, starts a journey of its own). The lead's new address names the contact:
 # MOVED_ADDRESS.format(<hubspot contact id>). And another lead so matched is deleted
 # (re-exported with IsDeleted true): its journey, its keys and its touches go, and its
-# HubSpot contact, matched no more, starts a journey of its own.
+# HubSpot contact, matched no more, starts a journey of its own. And an account is merged
+# into another: its only opportunity, with attributed touches, and the lead converted into it
+# move to the other account (the opportunity's record in MOVED_OPPORTUNITY, landed as
+# day2_<name>).
 TAKEOVER_LEAD = "00QTAKEOVER0000001"
 CUSTOMER_CONTACT = "003CUSTOMER0000001"
 MOVED_ADDRESS = "moved-from-{}@example.invalid"
+MOVED_OPPORTUNITY = "opportunity_moved.csv"
 
 
-def _landed_record(folder: Path, record_id: str) -> dict:
-    """The record's row in the object's landing files (CSV), as exported."""
-    for path in sorted(folder.glob("*.csv")):
-        with path.open(newline="") as f:
+def _landed_record(folder: Path, value: str, column: str = "Id") -> dict:
+    """The row whose `column` holds `value` in the object's landing files (CSV, gzipped or
+    not), as exported: Salesforce's names (Id) or, as the demo's Opportunity files, Fivetran's
+    (id)."""
+    for path in sorted([*folder.glob("*.csv"), *folder.glob("*.csv.gz")]):
+        with (gzip.open(path, "rt", newline="") if path.suffix == ".gz"
+              else path.open(newline="")) as f:
             for row in csv.DictReader(f):
-                if row["Id"] == record_id:
+                if row[column] == value:
                     return row
-    raise LookupError(f"{record_id} is in no file of {folder}")
+    raise LookupError(f"{column} {value} is in no file of {folder}")
 
 
 def _write_csv(path: Path, row: dict) -> None:
@@ -44,7 +52,7 @@ def _write_csv(path: Path, row: dict) -> None:
 
 
 def later_crafted_changes(home: Home, later: Path) -> None:
-    """Write the five crafted changes into the held-back folder `later`."""
+    """Write the six crafted changes into the held-back folder `later`."""
     with connect(home, read_only=True) as con:
         (email,), (customer_email,) = con.execute("""
             select contacts.email
@@ -66,6 +74,18 @@ def later_crafted_changes(home: Home, later: Path) -> None:
                 and matched.email not in (select email from staging.stg_salesforce__contacts
                                           where email is not null)
             order by 1 limit 2""").fetchall()
+        moved_opportunity, new_account = con.execute("""
+            select opportunity_id, (
+                select min(account_id) from marts.fct_opportunities as others
+                where not is_account_missing and others.account_id <> attribution.account_id)
+            from marts.fct_attribution as attribution
+            where milestone = 'opportunity_created' and is_attributed
+                and account_id in (select account_id from marts.fct_opportunities
+                                   where not is_account_missing
+                                   group by 1 having count(*) = 1)
+                and account_id in (select account_id from marts.fct_attribution
+                                   group by 1 having count(distinct journey_id) = 1)
+            order by 1 limit 1""").fetchone()
     with (home.landing / "salesforce" / "Lead" / "Lead_part0001.csv").open(newline="") as f:
         lead = next(csv.DictReader(f))
     moment = "2026-10-30T10:00:00.000+0000"
@@ -90,3 +110,13 @@ def later_crafted_changes(home: Home, later: Path) -> None:
     contact.update(Id=CUSTOMER_CONTACT, Email=customer_email, CreatedDate=moment,
                    LastModifiedDate=moment)
     _write_csv(later / "salesforce" / "Contact" / "Contact_customer.csv", contact)
+    opportunity = _landed_record(home.landing / "salesforce" / "Opportunity", moved_opportunity,
+                                 "id")
+    opportunity.update(account_id=new_account, last_modified_date=moment,
+                       _fivetran_synced=moment)
+    _write_csv(later / "salesforce" / "Opportunity" / MOVED_OPPORTUNITY, opportunity)
+    converted = _landed_record(home.landing / "salesforce" / "Lead", moved_opportunity,
+                               "ConvertedOpportunityId")
+    converted.update(ConvertedAccountId=new_account, LastModifiedDate=moment,
+                     SystemModstamp=moment)
+    _write_csv(later / "salesforce" / "Lead" / "Lead_account_merged.csv", converted)

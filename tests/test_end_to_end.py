@@ -16,7 +16,7 @@ from collections import Counter
 
 import pytest
 
-from demo_later import CUSTOMER_CONTACT, MOVED_ADDRESS, TAKEOVER_LEAD
+from demo_later import CUSTOMER_CONTACT, MOVED_ADDRESS, MOVED_OPPORTUNITY, TAKEOVER_LEAD
 from homes import copy_home
 from orchestration.build_state import settled_nodes
 from orchestration.cli import main
@@ -62,7 +62,9 @@ def test_every_landed_row_is_loaded_or_quarantined(warehouse):
             "'salesforce/Lead/day2_Lead_address_changed.csv', "
             "'salesforce/Lead/day2_Lead_deleted.csv', "
             "'hubspot/email_events/day2_email_events_bounced.jsonl', "
-            "'salesforce/Contact/day2_Contact_customer.csv') "
+            "'salesforce/Contact/day2_Contact_customer.csv', "
+            "'salesforce/Lead/day2_Lead_account_merged.csv', "
+            f"'salesforce/Opportunity/day2_{MOVED_OPPORTUNITY}') "
             "group by object").fetchall()}
         unreconciled = con.execute("select count(*) from raw.load_manifest "
                                    "where rows_read <> rows_loaded + rows_quarantined").fetchone()
@@ -504,6 +506,46 @@ def test_the_incremental_build_computed_again_the_funnel_journeys_whose_inputs_c
     assert written < rebuilt < journeys / 2
 
 
+
+def test_the_incremental_build_summed_again_the_accounts_whose_attribution_changed(warehouse):
+    # fct_account_attribution is incremental by account: the merged account, whose only
+    # opportunity and converted lead moved to another, left it (recorded gone by
+    # fct_attribution, none of whose rows written again holds it), the other shows them, and
+    # the accounts nothing touched kept their rows; the full rebuild (below) proves them right
+    # as they stood.
+    home, _, _ = warehouse
+    newest, = one(home, "select max(load_id) from raw.load_manifest")
+    opportunity, old_account, new_account = one(home, """
+        select earlier.id, earlier.account_id, moved.account_id
+        from raw.salesforce__opportunity as moved
+        inner join raw.load_manifest as load on moved._load_id = load.load_id
+        inner join raw.salesforce__opportunity as earlier
+            on earlier.id = moved.id and earlier._load_id < moved._load_id
+        where load.file = ?""", [f"salesforce/Opportunity/day2_{MOVED_OPPORTUNITY}"])
+    assert old_account != new_account
+    assert one(home, "select account_id from marts.fct_opportunities where opportunity_id = ?",
+               [opportunity]) == (new_account,)
+    old_rows, new_rows_kept, new_rows_written = one(home, """
+        select count(*) filter (where account_id = ?),
+               count(*) filter (where account_id = ? and _seen_up_to < ?),
+               count(*) filter (where account_id = ? and _seen_up_to = ?)
+        from marts.fct_account_attribution""", [old_account, new_account, newest, new_account,
+                                               newest])
+    assert (old_rows, new_rows_kept) == (0, 0) and new_rows_written > 0
+    assert one(home, """
+        select count(*) from intermediate.fct_attribution__gone
+        where account_id = ? and _seen_up_to = ?""", [old_account, newest]) == (1,)
+    # an account a row written again holds is not recorded gone: it is marked
+    assert one(home, """
+        select count(*) from intermediate.fct_attribution__gone
+        where account_id in (select account_id from marts.fct_attribution
+                             where _seen_up_to = ?)""", [newest]) == (0,)
+    rebuilt, accounts = one(home, """
+        select count(distinct account_id) filter (where _seen_up_to = ?),
+               count(distinct account_id)
+        from marts.fct_account_attribution""", [newest])
+    assert 0 < rebuilt < accounts / 2
+
 def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(warehouse):
     """The seeds, the seven models built of them and the lead definitions alone, and the
     tests of those alone were not built again (build_state.settled_nodes)."""
@@ -537,7 +579,8 @@ def test_the_incremental_refresh_published_the_marts_it_built(warehouse):
     with connect(home, read_only=True) as con:
         con.execute(f"attach '{home.published}' as published (read_only)")
         for table, hashed in (("fct_lead_funnel", "email"), ("fct_attribution", None),
-                              ("fct_touchpoints", None), ("fct_definition_drift", None)):
+                              ("fct_touchpoints", None), ("fct_definition_drift", None),
+                              ("fct_account_attribution", None)):
             built = f"select * exclude ({hashed}) from" if hashed else "select * from"
             served = f"select * exclude ({hashed}_hash) from" if hashed else "select * from"
             differ = con.execute(
