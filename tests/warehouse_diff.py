@@ -17,8 +17,8 @@ BUILD_RECORDS = re.compile(r"intermediate\.\w+__(gone|rebuilt)")
 # without these columns, on the rows where the condition holds. int_identity_journeys keeps
 # the load after which each key last changed, and a gone key until the next build, as the
 # journey digests do for journeys; int_touches_unioned, the per-journey models,
-# int_lead_stages_dated, int_hubspot_contacts_matched, int_journeys_identified,
-# fct_lead_funnel and fct_account_attribution the newest load when each row was written (and
+# int_lead_stages_dated, int_hubspot_contacts_matched, int_journeys_identified and
+# fct_lead_funnel the newest load when each row was written (and
 # int_hubspot_contacts_matched the journey of the row each replaced); the tables rewritten by
 # difference the newest load when each row was written.
 BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
@@ -35,7 +35,6 @@ BUILD_HISTORY = {"intermediate.int_identity_journeys": ("changed_after_load",
                  "intermediate.int_journeys_identified": ("_seen_up_to", "true"),
                  "marts.fct_lead_funnel": ("_seen_up_to", "true"),
                  "marts.fct_attribution": ("_seen_up_to", "true"),
-                 "marts.fct_account_attribution": ("_seen_up_to", "true"),
                  "marts.fct_touchpoints": ("_seen_up_to", "true"),
                  "marts.fct_definition_drift": ("_seen_up_to", "true"),
                  "intermediate.int_journeys_fit_evaluated": ("_seen_up_to", "true"),

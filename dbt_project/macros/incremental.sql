@@ -80,24 +80,15 @@
     (int_touches_scored alone at 10M: 1.3 s against 5.6 s with the newest load as a
     subquery, which made it semi-join 37M touches after pricing them). -#}
 {% macro journeys_written_or_gone(models, since=none) -%}
-    {{ keys_written_or_gone(models, 'journey_id', since) }}
-{%- endmacro %}
-
-{#- journeys_written_or_gone by another key: the values of `key` of the rows of models
-    written after load `since` (by default the calling model's newest), and those recorded
-    gone (each model configured with gone_key = key). fct_account_attribution reads
-    fct_attribution's accounts so: fct_attribution, deleting its rows by journey, records the
-    accounts whose rows went (rebuilt_rows_deleted, gone_recorded). -#}
-{% macro keys_written_or_gone(models, key, since=none) -%}
     {%- set since = newest_load_written() if since is none else since %}
     {%- for model in models %}
     {%- if not loop.first %}
     union
     {%- endif %}
-    select {{ key }} from {{ ref(model) }}
+    select journey_id from {{ ref(model) }}
     where _seen_up_to > {{ since }}
     union
-    select {{ key }} from {{ gone_rows(ref(model)) }}
+    select journey_id from {{ gone_rows(ref(model)) }}
     where _seen_up_to > {{ since }}
     {%- endfor %}
 {%- endmacro %}
@@ -122,45 +113,11 @@
     int_journeys_identified, fct_lead_funnel, fct_attribution): its rows whose key is among
     keys (a query: the records or journeys it computes again), and those where also_where
     holds (rows it computes again in every build), deleted, in an incremental build; a record
-    or journey may have none now (a lead deleted in Salesforce).
-    gone_recorded: first record the values of the model's gone_key, a key other than `key`
-    that a model built after it reads it by, of the rows about to go (with the newest load in
-    raw, in gone_rows(this)); the post-hook gone_keys_written_again_dropped leaves the ones no
-    row written again holds. fct_attribution records so the accounts whose rows went, which
-    fct_account_attribution computes again (keys_written_or_gone). -#}
-{% macro rebuilt_rows_deleted(key, keys, also_where=none, gone_recorded=false) -%}
+    or journey may have none now (a lead deleted in Salesforce). -#}
+{% macro rebuilt_rows_deleted(key, keys, also_where=none) -%}
     {%- if is_incremental() -%}
-    {%- set rebuilt -%}
-    {{ key }} in ({{ keys }})
+    delete from {{ this }} where {{ key }} in ({{ keys }})
     {%- if also_where %} or {{ also_where }}{% endif %}
-    {%- endset -%}
-    {%- if gone_recorded -%}
-    {%- set gone_key = config.get('gone_key') -%}
-    {{ gone_rows_created(this, gone_key) }};
-    insert into {{ gone_rows(this) }} ({{ gone_key }}, _seen_up_to)
-    select distinct deleted.{{ gone_key }}, newest_load.load_id
-    from {{ this }} as deleted
-    cross join ({{ newest_load() }}) as newest_load
-    where ({{ rebuilt }})
-        and deleted.{{ gone_key }} is not null;
-    {% endif -%}
-    delete from {{ this }} where {{ rebuilt }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The post-hook of a model whose pre-hook recorded gone keys (rebuilt_rows_deleted,
-    gone_recorded): the keys this build recorded that a row it wrote holds again dropped, so
-    that gone_rows(this) keeps the keys gone (a few a day: an opportunity moved to another
-    account) rather than every key of every row computed again. -#}
-{% macro gone_keys_written_again_dropped() -%}
-    {%- if is_incremental() -%}
-    {%- set gone_key = config.get('gone_key') -%}
-    delete from {{ gone_rows(this) }}
-    where _seen_up_to = ({{ newest_load() }})
-        and {{ gone_key }} in (
-            select {{ gone_key }} from {{ this }}
-            where _seen_up_to = ({{ newest_load() }})
-        )
     {%- endif -%}
 {%- endmacro %}
 

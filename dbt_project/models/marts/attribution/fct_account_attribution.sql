@@ -1,19 +1,7 @@
 {#- The account-based view: the opportunity attribution of fct_attribution summed per account
     (the opportunity's account), campaign, channel and model. A buying group has many people:
     the touches of every person whose journey led to an account's opportunities count for the
-    account. Opportunities without a touch show under campaign `unattributed`.
-
-    Incremental by account: an account's rows follow from its rows of fct_attribution alone,
-    so a build computes again the accounts with a row of it written since its last build or
-    recorded gone (intermediate.fct_attribution__gone: an opportunity moved to another
-    account, a conversion gone) and leaves the others as they are; a day's journeys touch
-    about a fifth of the accounts (docs/performance.md, session 37).
-    _seen_up_to: the newest load in raw when the row was written. -#}
-{{ config(
-    materialized=incremental_fact(),
-    unique_key='account_id',
-    pre_hook="{{ rebuilt_rows_deleted('account_id', keys_written_or_gone(['fct_attribution'], 'account_id')) }}",
-) }}
+    account. Opportunities without a touch show under campaign `unattributed`. -#}
 
 with
 
@@ -22,9 +10,6 @@ attribution as (
     select * from {{ ref('fct_attribution') }}
     where milestone in ('opportunity_created', 'won')
         and account_id is not null
-        {%- if is_incremental() %}
-        and account_id in ({{ keys_written_or_gone(['fct_attribution'], 'account_id') }})
-        {%- endif %}
 
 ),
 
@@ -48,13 +33,7 @@ wide as (
 
 ),
 
-newest_load as (
-
-    {{ newest_load() }}
-
-),
-
-by_model as (
+final as (
 
     {%- for model in attribution_models() %}
     select
@@ -72,16 +51,6 @@ by_model as (
     from wide
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
-
-),
-
-final as (
-
-    select
-        by_model.*,
-        newest_load.load_id as _seen_up_to
-    from by_model
-    cross join newest_load
 
 )
 

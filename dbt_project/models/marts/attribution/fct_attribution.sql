@@ -18,15 +18,11 @@
     both are tables rewritten by difference, which mark every row they write and record the
     journeys whose rows went), and the conversions without a journey (no touch: one
     unattributed row each).
-    _seen_up_to: the newest load in raw when the row was written; with
-    intermediate.fct_attribution__gone (the accounts whose rows went and that no row written
-    again holds: gone_key), fct_account_attribution finds the accounts whose rows changed. -#}
+    _seen_up_to: the newest load in raw when the row was written. -#}
 {{ config(
     materialized=incremental_fact(),
     unique_key='journey_id',
-    gone_key='account_id',
-    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_written_or_gone(attribution_inputs()), also_where='journey_id is null', gone_recorded=true) }}",
-    post_hook=["{{ gone_keys_written_again_dropped() }}", "{{ gone_rows_emptied_by_a_full_build() }}"],
+    pre_hook="{{ rebuilt_rows_deleted('journey_id', journeys_written_or_gone(attribution_inputs()), also_where='journey_id is null') }}",
 ) }}
 
 {%- set config = attribution_config() %}
