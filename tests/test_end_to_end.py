@@ -2,10 +2,11 @@
 the generator's ground truth; its incremental build checked against a full rebuild.
 
 The company (tests/conftest.py, demo_2k) was refreshed without its last 30 days, then
-incrementally with them and four crafted changes: a lead that takes over a HubSpot-only
+incrementally with them and six crafted changes: a lead that takes over a HubSpot-only
 contact's address, an opened e-mail re-exported as bounced, a customer contact in
-Salesforce with another HubSpot-only contact's address, and a lead matched to a HubSpot
-contact by its address alone that changes its address (tests/demo_later.py)."""
+Salesforce with another HubSpot-only contact's address, a lead matched to a HubSpot contact
+by its address alone that changes its address, another such lead deleted, and an account
+merged into another (tests/demo_later.py)."""
 
 from __future__ import annotations
 
