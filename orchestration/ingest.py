@@ -132,7 +132,9 @@ def parse_expression(column: str, kind: ColumnType) -> str:
     if kind == "boolean":
         return f"try_cast({value} as boolean)"
     if kind == "integer":
-        return f"try_cast(try_cast({value} as double) as bigint)"
+        # `250.0` is a whole number (some exports write every number so); `1.5` is not.
+        number = f"try_cast({value} as double)"
+        return f"case when {number} = trunc({number}) then try_cast({number} as bigint) end"
     return f"try_cast({value} as double)"
 
 
@@ -150,25 +152,37 @@ def _quote(name: str) -> str:
 
 
 def _csv_header(path: Path) -> tuple[list[str], str]:
-    """The header's column names and the delimiter.
+    """The header's column names and the delimiter; a blank name (a trailing delimiter, as
+    spreadsheets save) is named by its position, column_<n>.
 
     Read here rather than sniffed by DuckDB: a malformed row can make a sniffer take a data
-    row for the header, and the header is the contract's anchor.
+    row for the header, and the header is the contract's anchor. Only the header line is
+    decoded: a row in another encoding is the reader's to quarantine.
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+    with opener(path, "rb") as handle:
         first = handle.readline()
-    delimiter = max(",;\t|", key=first.count)
-    return next(csv.reader([first], delimiter=delimiter)), delimiter
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as error:
+        raise LandingError(f"{path}: line 1 (the header) is not UTF-8: byte "
+                           f"{first[error.start]:#04x} at position {error.start + 1}; "
+                           "export the file as UTF-8") from None
+    delimiter = max(",;\t|", key=text.count)
+    names = next(csv.reader([text], delimiter=delimiter), [])
+    return [name if name.strip() else f"column_{position}"
+            for position, name in enumerate(names, start=1)], delimiter
 
 
 def _csv_reader(path: Path, *options: str) -> str:
     names, delimiter = _csv_header(path)
     literal = "'" + str(path).replace("'", "''") + "'"
     columns = ", ".join(f"{_sql_string(name)}: 'VARCHAR'" for name in names)
-    return (f"read_csv({literal}, header = true, delim = {_sql_string(delimiter)}, "
-            f"quote = '\"', escape = '\"', columns = {{{columns}}}"
-            + "".join(f", {option}" for option in options) + ")")
+    # Every option given, nothing sniffed: a sniffer reads a sample of rows first, and one
+    # broken quote among them would fail the whole file instead of quarantining its record.
+    return (f"read_csv({literal}, auto_detect = false, header = true, "
+            f"delim = {_sql_string(delimiter)}, quote = '\"', escape = '\"', "
+            f"columns = {{{columns}}}" + "".join(f", {option}" for option in options) + ")")
 
 
 def _sql_string(text: str) -> str:
@@ -303,7 +317,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
     for index, (original, normalized) in enumerate(mapping.items()):
         kind = typed.get(normalized, "text")
         text = f"cast({_quote(original)} as varchar)"
-        parsed.append(f"{parse_expression(text, kind)} as {_quote(normalized)}")
+        # The key trimmed here, not in staging: a record's versions are ranked by their key,
+        # and `00Q1 ` ranked apart from `00Q1` would stage one record twice.
+        value = f"nullif(trim({text}), '')" if normalized == obj.key \
+            else parse_expression(text, kind)
+        parsed.append(f"{value} as {_quote(normalized)}")
         if kind == "text" and normalized != obj.key:
             continue
         # Filled next to the parse, so that both share one trim() of the text.

@@ -155,6 +155,78 @@ def test_an_unreadable_record_is_quarantined_under_its_own_file_only(home):
         ("salesforce/Lead/Lead_1.csv", 3)]
 
 
+def test_a_broken_quote_among_the_first_rows_is_quarantined_not_the_whole_file(home):
+    # Among the rows a sniffer would sample, it once failed the file; no option is sniffed.
+    write(home.landing / "salesforce/Lead/Lead_1.csv", "\n".join([
+        API_HEADER, lead_row("00Q1"), lead_row("00Q2").replace(",Acme,", ',"Acme "Best" Inc",'),
+        lead_row("00Q3")]) + "\n")
+
+    result = load(home, "salesforce__lead")
+
+    assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
+    assert query(home, "select line, reason from raw.quarantine") == [
+        (3, "unreadable CSV record (UNQUOTED VALUE: Value with unterminated quote found.)")]
+    assert query(home, "select id from raw.salesforce__lead order by id") == [("00Q1",), ("00Q3",)]
+
+
+def test_a_row_in_another_encoding_is_quarantined_and_a_header_in_one_names_the_file(home):
+    path = home.landing / "salesforce/Lead/Lead_1.csv"
+    path.parent.mkdir(parents=True)
+    latin1 = lead_row("00Q2").replace("Анна", "José").encode("utf-8").replace(
+        "é".encode(), "é".encode("latin-1"))
+    path.write_bytes(b"\n".join([API_HEADER.encode(), latin1, lead_row("00Q3").encode()]) + b"\n")
+
+    result = load(home, "salesforce__lead")
+
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    assert query(home, "select line, starts_with(reason, 'unreadable CSV record (INVALID "
+                       "ENCODING') from raw.quarantine") == [(2, True)]
+
+    (home.landing / "salesforce/Lead/Lead_2.csv").write_bytes(
+        API_HEADER.replace("Lead_Score__c", "Größe__c").encode("latin-1") + b"\n"
+        + lead_row("00Q4").encode() + b"\n")
+    with pytest.raises(LandingError, match=r"Lead_2\.csv: line 1 \(the header\) is not UTF-8: "
+                                           r"byte 0xf6 at position 232"):
+        load(home, "salesforce__lead")
+
+
+def test_a_trailing_delimiter_names_its_blank_column_by_position(home):
+    # Spreadsheets save a trailing delimiter: a column with no name, kept, not a SQL error.
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER + ",", lead_row("00Q1") + ",", lead_row("00Q2") + ",x"]) + "\n")
+
+    load(home, "salesforce__lead")
+
+    assert query(home, "select id, column_22 from raw.salesforce__lead order by id") == [
+        ("00Q1", None), ("00Q2", "x")]
+
+
+def test_keys_are_trimmed_so_a_padded_reexport_is_the_same_record(home):
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER, lead_row("00Q1")]) + "\n")
+    write(home.landing / "salesforce/Lead/Lead_2.csv",
+          "\n".join([API_HEADER, lead_row("00Q1 ", score="99")]) + "\n")
+
+    load(home, "salesforce__lead")
+
+    # Staging ranks a record's versions by key: `00Q1 ` would be a second record.
+    assert query(home, "select id, lead_score_c from raw.salesforce__lead order by _load_id") == [
+        ("00Q1", "42"), ("00Q1", "99")]
+
+
+def test_a_whole_number_with_a_decimal_point_loads_and_a_fraction_is_quarantined(home):
+    write(home.landing / "salesforce/Lead/Lead_1.csv", "\n".join([
+        API_HEADER, lead_row("00Q1", employees="250.0"), lead_row("00Q2", employees="1.5")])
+          + "\n")
+
+    load(home, "salesforce__lead")
+
+    assert query(home, "select id, number_of_employees from raw.salesforce__lead") == [
+        ("00Q1", 250)]
+    assert query(home, "select record, column_name, value, reason from raw.quarantine") == [
+        (2, "number_of_employees", "1.5", "not a whole number")]
+
+
 def test_objects_load_side_by_side_with_load_ids_in_object_and_file_order(home):
     write(home.landing / "salesforce/Lead/Lead_1.csv",
           "\n".join([API_HEADER, lead_row("00Q1")]) + "\n")
