@@ -8,13 +8,15 @@ Added as extra landing files, so the KPI company's own files stay as they are:
 - AUG's form of 2024-11-02 carries utm_campaign `newsletter-2024-11`, mapped by the shipped
   campaign_map pattern `newsletter-%` to campaign `newsletter`.
 Every added form is a newsletter (10 points): E, OCT and AUG stay far below the MQL threshold.
+- An SDR's call on `00QGONE`, a lead the export does not hold (deleted before it): no journey
+  to count it on, so it is no touch, and a warning says so.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from crafted_kpis import PAGE, _write, write_company
+from crafted_kpis import PAGE, SDR, _write, write_company
 
 META_SPEND = [("2024-11-15", "m1", "Retargeting", "meta_retarget", 100, "EUR")]
 # (HubSpot contact, form, submitted_at, page_url)
@@ -37,3 +39,7 @@ def write_attribution_company(landing: Path) -> None:
     _write(landing / "hubspot/form_submissions/attribution.csv", [
         {"contact_id": contact, "submitted_at": at, "form_id": form, "form_name": form,
          "page_url": url} for contact, form, at, url in EXTRA_FORMS])
+    _write(landing / "salesforce/Task/attribution.csv", [
+        {"Id": "00T9", "WhoId": "00QGONE", "WhatId": "", "OwnerId": SDR,
+         "CreatedDate": "2024-11-05T16:00:00Z", "ActivityDate": "2024-11-05", "Subject": "Call",
+         "TaskSubtype": "Call", "Status": "Completed"}])

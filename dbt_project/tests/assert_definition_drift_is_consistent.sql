@@ -1,6 +1,7 @@
 -- Every journey the contract calls MQL is in the drift mart, and each row's agreement matches
 -- its dates: 'both' and 'contract_only' have a contract MQL, 'hubspot_only' has none and says
 -- why, under which version; the monthly drift counts every row once.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_definition_drift'}}}) }}
 with
 
 funnel as (

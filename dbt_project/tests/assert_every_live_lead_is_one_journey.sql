@@ -3,6 +3,7 @@
 -- After an incremental build, the leads a newer load brought a version of and the journeys
 -- the funnel wrote or recorded gone since the last tested build: staging never drops a lead,
 -- so any other lead and its journey are as that build tested them.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_lead_funnel'}}}) }}
 {%- set tested_up_to = tested_up_to_load() %}
 {%- if tested_up_to is not none %}
 {%- set checked_journeys -%}

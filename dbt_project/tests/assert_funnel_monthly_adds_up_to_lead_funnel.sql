@@ -1,4 +1,5 @@
 -- The monthly KPIs count every journey of the funnel once, and every won amount.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_funnel_monthly'}}}) }}
 with
 
 funnel_totals as (

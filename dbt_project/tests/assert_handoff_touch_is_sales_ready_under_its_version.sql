@@ -3,6 +3,7 @@
 -- minimum score, and had an intent touch in its window when the version asks for one.
 -- After an incremental build, the journeys the funnel wrote again: it writes every journey
 -- whose scoring (touches, fit) changed, so the others read what they read when tested.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_lead_funnel'}}}) }}
 with
 
 funnel as (

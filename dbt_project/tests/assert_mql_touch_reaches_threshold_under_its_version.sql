@@ -2,6 +2,7 @@
 -- passed that version's fit and reached its threshold.
 -- After an incremental build, the journeys the funnel wrote again: it writes every journey
 -- whose scoring (touches, fit) changed, so the others read what they read when tested.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_lead_funnel'}}}) }}
 with
 
 funnel as (

@@ -1,7 +1,7 @@
 {#- Warn only: spend and opportunity amounts in a currency other than the reporting one with
     no row in seeds/fx_rates.csv. They are not converted (null) and so left out of the
     attribution marts' sums; add the currency's rates. -#}
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'int_campaign_spend_converted'}}}) }}
 
 with
 

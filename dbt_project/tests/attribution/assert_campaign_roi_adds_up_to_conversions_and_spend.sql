@@ -2,6 +2,7 @@
     SALs, opportunities and won deals to the conversions of int_conversions_listed, pipeline
     and won revenue to their amounts, spend to int_campaign_spend_converted. Nothing is lost
     between campaigns, unmapped, unattributed and unexplained lines. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_campaign_roi'}}}) }}
 
 with
 

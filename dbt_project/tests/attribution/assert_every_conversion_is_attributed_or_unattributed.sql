@@ -9,6 +9,7 @@
     (computed again by every build). Any other conversion and its attribution rows are as
     that build tested them. -#}
 -- depends_on: {{ ref('fct_touchpoints') }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_attribution'}}}) }}
 
 {%- set load = tested_up_to_load() %}
 

@@ -1,7 +1,7 @@
 {#- Spreading campaign costs over months and summing ad spend per month loses and adds
     nothing: the monthly spend adds up to the ad-spend rows plus the actual cost of every
     Salesforce campaign with a date. -#}
-{{ config(tags=['kpi']) }}
+{{ config(tags=['kpi'], meta={'dagster': {'ref': {'name': 'fct_campaign_spend_monthly'}}}) }}
 
 with
 

@@ -1,5 +1,5 @@
 {#- The pool of the last monthly snapshot (taken at the as-of moment) is the pool now. -#}
-{{ config(tags=['kpi']) }}
+{{ config(tags=['kpi'], meta={'dagster': {'ref': {'name': 'fct_nurture_pool_monthly'}}}) }}
 
 with
 

@@ -1,5 +1,6 @@
 {#- The rejections by reason add up to the scorecard's on-time rejections of each month, and
     every rate is a share. Returns the months that break it. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_rejection_reasons_monthly'}}}) }}
 with
 
 reasons as (

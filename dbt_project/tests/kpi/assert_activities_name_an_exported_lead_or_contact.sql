@@ -1,0 +1,60 @@
+{#- Warn only: Salesforce tasks and events whose WhoId names no lead or contact of the
+    exports (a partial export, a person deleted before it). Their sales touch has no journey,
+    so int_sales_touches_unioned cannot count it; this says how many, per activity type.
+    After an incremental build, the activities a newer load brought: a lead or contact never
+    leaves staging, so an activity found then stays found. -#}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_salesforce__tasks'}}}) }}
+{%- set tested_up_to = tested_up_to_load() %}
+
+with
+
+activities as (
+
+    select 'task' as activity_type, task_id as activity_id, who_id
+    from {{ ref('stg_salesforce__tasks') }}
+    where who_id is not null
+    {%- if tested_up_to is not none %}
+        and _load_id > {{ tested_up_to }}
+    {%- endif %}
+
+    union all
+
+    select 'event' as activity_type, event_id as activity_id, who_id
+    from {{ ref('stg_salesforce__events') }}
+    where who_id is not null
+    {%- if tested_up_to is not none %}
+        and _load_id > {{ tested_up_to }}
+    {%- endif %}
+
+),
+
+people as (
+
+    select lead_id as person_id from {{ ref('stg_salesforce__leads') }}
+    union all
+    select contact_id as person_id from {{ ref('stg_salesforce__contacts') }}
+
+),
+
+unknown as (
+
+    select activities.*
+    from activities
+    left join people
+        on activities.who_id = people.person_id
+    where people.person_id is null
+
+),
+
+final as (
+
+    select
+        activity_type,
+        count(*) as activities,
+        min(who_id) as first_unknown_who_id
+    from unknown
+    group by activity_type
+
+)
+
+select * from final
