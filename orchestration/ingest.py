@@ -482,6 +482,9 @@ def load_objects(con: duckdb.DuckDBPyConnection, objects: Sequence[LandingObject
 
         def run(plan: ObjectPlan) -> ObjectLoad:
             cursor = con.cursor()
+            # A cursor is a session of its own, in the machine's time zone until told: the
+            # parse of an offset timestamp to UTC, and _loaded_at, read it.
+            cursor.execute("set TimeZone = 'UTC'")
             try:
                 return load_planned(cursor, plan, first_ids[plan.obj.table])
             finally:

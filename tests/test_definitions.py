@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.assets.dbt import DBT_MANIFEST
 from orchestration.definitions import build_definitions
 from orchestration.landing import OBJECTS
 
@@ -33,9 +34,13 @@ def test_the_refresh_job_schedule_and_sensor_are_defined(home, monkeypatch):
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 5 * * 1-5", "UTC")
     assert schedule.job_name == "refresh"
     assert defs.resolve_sensor_def("new_landing_files").job_name == "refresh"
-    # dbt tests become asset checks on the models they test.
-    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
-    assert any(name.startswith("valid_columns_fct_lead_funnel") for name in checks)
+    # Every dbt test is an asset check on the model it tests; a singular test reading several
+    # models names the one it guards (meta.dagster.ref), or Dagster would never show it.
+    checks = {key for key in defs.resolve_asset_graph().asset_check_keys}
+    tests = [node for node in DBT_MANIFEST["nodes"].values() if node["resource_type"] == "test"]
+    assert {check.name for check in checks} >= {test["name"] for test in tests}
+    assert dg.AssetCheckKey(dg.AssetKey(["marts", "fct_lead_funnel"]),
+                            "assert_every_live_lead_is_one_journey") in checks
 
 
 def test_the_landing_sensor_asks_for_a_refresh_only_when_files_change(home):

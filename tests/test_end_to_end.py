@@ -548,11 +548,8 @@ def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(war
     assert len(on_settled_only) == 19 + 12  # on seeds alone, on the settled models
     assert ran["test"] == len(tests) - len(on_settled_only)
     # the settled nodes' tests are reported with the results of the build that ran them:
-    # every dbt check, as a full build reports (dagster-dbt makes no check of the 11
-    # singular tests that read several models)
-    several = [test for test in tests if not test.get("attached_node")
-               and len(test["depends_on"]["nodes"]) > 1]
-    assert outcome.dbt_checks == len(tests) - len(several) == 145 - 11
+    # every dbt test is a check, as a full build reports
+    assert outcome.dbt_checks == len(tests) == 146
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
     # kept as built: the signed versions in force
     assert one(home, "select count(*) from intermediate.int_lead_definitions_in_force") \

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 
 import dagster as dg
 import pytest
@@ -225,6 +228,29 @@ def test_a_whole_number_with_a_decimal_point_loads_and_a_fraction_is_quarantined
         ("00Q1", 250)]
     assert query(home, "select record, column_name, value, reason from raw.quarantine") == [
         (2, "number_of_employees", "1.5", "not a whole number")]
+
+
+def test_timestamps_load_as_utc_whatever_the_machine_s_time_zone(home):
+    # Objects load on cursors, sessions of their own: each must be told the zone too.
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER, lead_row("00Q1", created="2025-03-04T10:15:00.000+0100")])
+          + "\n")
+    load_in_new_york = "\n".join([
+        "import sys",
+        "from orchestration.home import Home",
+        "from orchestration.ingest import load_objects",
+        "from orchestration.landing import BY_TABLE",
+        "from orchestration.warehouse import connect",
+        "home = Home.resolve(sys.argv[1])",
+        "with connect(home) as con:",
+        "    for _, loaded in load_objects(con, [BY_TABLE['salesforce__lead']], home.landing):",
+        "        assert not isinstance(loaded, Exception), loaded"])
+    subprocess.run([sys.executable, "-c", load_in_new_york, str(home.root)], check=True,
+                   env={**os.environ, "TZ": "America/New_York"})
+
+    assert query(home, "select created_date::varchar, abs(date_diff('minute', _loaded_at, "
+                       "now()::timestamptz at time zone 'UTC')) < 60 "
+                       "from raw.salesforce__lead") == [("2025-03-04 09:15:00", True)]
 
 
 def test_objects_load_side_by_side_with_load_ids_in_object_and_file_order(home):
