@@ -1,8 +1,10 @@
 {#- The reporting months of the KPI marts: every month of the reporting time zone from the
     first month with a lead, an opportunity or ad spend up to the month of the as-of moment,
-    months without any data included (their rates are null, their counts 0). Each month's
-    bounds are given in UTC (local midnights), and whether the month was over at the as-of
-    moment. -#}
+    months without any data included (their rates are null, their counts 0), at most the
+    1,200 months up to the as-of moment's: counted back from it, so a record dated 1900
+    leaves the months it cannot reach out (tests/kpi/assert_records_fall_within_the_reported_months
+    lists them), never the present. Each month's bounds are given in UTC (local midnights),
+    and whether the month was over at the as-of moment. -#}
 
 with
 
@@ -60,8 +62,8 @@ bounds as (
 months as (
 
     select
-        cast({{ dbt.dateadd('month', 'numbers.generated_number - 1', 'bounds.first_month') }} as date) as report_month,
-        bounds.last_month,
+        cast({{ dbt.dateadd('month', '1 - numbers.generated_number', 'bounds.last_month') }} as date) as report_month,
+        bounds.first_month,
         bounds.as_of_at
     from bounds
     cross join numbers
@@ -79,7 +81,7 @@ bounded as (
         {{ from_reporting_timezone(next_month_start) }} as month_end_at,
         as_of_at
     from months
-    where report_month <= last_month
+    where report_month >= first_month
 
 ),
 
