@@ -138,6 +138,23 @@ def parse_expression(column: str, kind: ColumnType) -> str:
     return f"try_cast({value} as double)"
 
 
+# The case-safe suffix's alphabet: one character per five of a 15-character Salesforce Id.
+_ID_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def eighteen_character_id(value: str) -> str:
+    """SQL: a 15-character Salesforce Id with its case-safe suffix appended, any other value
+    as it is. Each suffix character encodes which of five characters are upper case
+    (bit i for the i-th), so `00QAB00000CdEfG` from a report is `00QAB00000CdEfG2AV` from the
+    API; joined as they come, the two would be two records."""
+    suffix = " || ".join(
+        f"substr('{_ID_SUFFIX}', 1 + "
+        + " + ".join(f"(ascii(substr({value}, {5 * chunk + bit + 1}, 1)) between 65 and 90)"
+                     f"::int * {1 << bit}" for bit in range(5))
+        + ", 1)" for chunk in range(3))
+    return f"case when length({value}) = 15 then {value} || {suffix} else {value} end"
+
+
 _REASONS: dict[ColumnType, str] = {
     "timestamp": "not a timestamp",
     "date": "not a date",
@@ -318,9 +335,14 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
         kind = typed.get(normalized, "text")
         text = f"cast({_quote(original)} as varchar)"
         # The key trimmed here, not in staging: a record's versions are ranked by their key,
-        # and `00Q1 ` ranked apart from `00Q1` would stage one record twice.
-        value = f"nullif(trim({text}), '')" if normalized == obj.key \
-            else parse_expression(text, kind)
+        # and `00Q1 ` ranked apart from `00Q1` would stage one record twice. Salesforce Ids
+        # (the key and the references) in one form, 18 characters, for the same reason.
+        if normalized == obj.key or normalized in obj.salesforce_ids:
+            value = f"nullif(trim({text}), '')"
+            if normalized in obj.salesforce_ids:
+                value = eighteen_character_id(value)
+        else:
+            value = parse_expression(text, kind)
         parsed.append(f"{value} as {_quote(normalized)}")
         if kind == "text" and normalized != obj.key:
             continue

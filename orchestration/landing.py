@@ -39,6 +39,9 @@ class LandingObject:
     # Objects such as ads/<platform>/ keep one sub-folder per source under landing/<system>/;
     # the sub-folder's name is kept in the column named here.
     partition_column: str | None = None
+    # Columns holding Salesforce record Ids: a 15-character Id, as Salesforce's reports
+    # export them, is loaded in its 18-character form (ingest.py), as the API exports it.
+    salesforce_ids: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -58,7 +61,9 @@ def _sf(name: str, columns: dict[str, ColumnType], **kw) -> LandingObject:
     # Salesforce objects may carry LastModifiedDate/SystemModstamp: latest version wins on it.
     optional = {"last_modified_date": "timestamp", "system_modstamp": "timestamp"}
     optional.update(kw.pop("optional", {}))
-    return LandingObject("salesforce", name, columns, optional=optional, **kw)
+    ids = tuple(column for column in columns if column == "id" or column.endswith("_id"))
+    return LandingObject("salesforce", name, columns, optional=optional, salesforce_ids=ids,
+                         **kw)
 
 
 OBJECTS: tuple[LandingObject, ...] = (
@@ -112,7 +117,8 @@ OBJECTS: tuple[LandingObject, ...] = (
         "jobtitle": "text", "salesforceleadid": "text", "salesforcecontactid": "text",
         "hs_lifecyclestage_marketingqualifiedlead_date": "timestamp",
         "hs_lifecyclestage_salesqualifiedlead_date": "timestamp"},
-        optional={"firstname": "text", "lastname": "text"}),
+        optional={"firstname": "text", "lastname": "text"},
+        salesforce_ids=("salesforceleadid", "salesforcecontactid")),
     LandingObject("hubspot", "form_submissions", {
         "contact_id": "text", "submitted_at": "timestamp", "form_id": "text",
         "form_name": "text", "page_url": "text"}, key="contact_id"),

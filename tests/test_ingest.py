@@ -217,6 +217,25 @@ def test_keys_are_trimmed_so_a_padded_reexport_is_the_same_record(home):
         ("00Q1", "42"), ("00Q1", "99")]
 
 
+def test_salesforce_ids_of_15_characters_load_as_the_18_the_api_exports(home):
+    # 00QAB00000CdEfG: upper case at places 3-5 of the first five (bits 4+8+16 = 28: "2"),
+    # none of the next five ("A"), places 1, 3, 5 of the last (1+4+16 = 21: "V").
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER, lead_row("00QAB00000CdEfG2AV")]) + "\n")
+    write(home.landing / "salesforce/Lead/Lead_2.csv", "\n".join([
+        API_HEADER, lead_row(" 00QAB00000CdEfG", score="99").replace(",005A,", ",005000000000ABC,"),
+        lead_row("00Q-not-15-chars")]) + "\n")
+
+    load(home, "salesforce__lead")
+
+    # the report's re-export is the same lead; its owner's Id completed too (00ABC: bits
+    # 4+8+16, "2"); other values as they were (staging trims text)
+    assert query(home, "select id, owner_id, lead_score_c from raw.salesforce__lead "
+                       "order by _load_id, _row") == [
+        ("00QAB00000CdEfG2AV", "005A", "42"), ("00QAB00000CdEfG2AV", "005000000000ABCAA2", "99"),
+        ("00Q-not-15-chars", "005A", "42")]
+
+
 def test_a_whole_number_with_a_decimal_point_loads_and_a_fraction_is_quarantined(home):
     write(home.landing / "salesforce/Lead/Lead_1.csv", "\n".join([
         API_HEADER, lead_row("00Q1", employees="250.0"), lead_row("00Q2", employees="1.5")])
