@@ -9,22 +9,19 @@
 with
 
 activities as (
-
-    select 'task' as activity_type, task_id as activity_id, who_id
-    from {{ ref('stg_salesforce__tasks') }}
-    where who_id is not null
-    {%- if tested_up_to is not none %}
-        and _load_id > {{ tested_up_to }}
-    {%- endif %}
+    {%- for activity_type, model in [('task', 'stg_salesforce__tasks'), ('event', 'stg_salesforce__events')] %}
+    {%- if not loop.first %}
 
     union all
+    {%- endif %}
 
-    select 'event' as activity_type, event_id as activity_id, who_id
-    from {{ ref('stg_salesforce__events') }}
+    select '{{ activity_type }}' as activity_type, {{ activity_type }}_id as activity_id, who_id
+    from {{ ref(model) }}
     where who_id is not null
     {%- if tested_up_to is not none %}
         and _load_id > {{ tested_up_to }}
     {%- endif %}
+    {%- endfor %}
 
 ),
 
