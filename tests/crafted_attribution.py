@@ -8,8 +8,9 @@ Added as extra landing files, so the KPI company's own files stay as they are:
 - AUG's form of 2024-11-02 carries utm_campaign `newsletter-2024-11`, mapped by the shipped
   campaign_map pattern `newsletter-%` to campaign `newsletter`.
 Every added form is a newsletter (10 points): E, OCT and AUG stay far below the MQL threshold.
-- An SDR's call on `00QGONE`, a lead the export does not hold (deleted before it): no journey
-  to count it on, so it is no touch, and a warning says so.
+- An SDR's call on `00QGONE`, a lead the export does not hold (deleted before it), and its
+  response to the webinar CMP1: no journey to count them on, so they are no touches, and
+  warnings say so.
 """
 
 from __future__ import annotations
@@ -43,3 +44,7 @@ def write_attribution_company(landing: Path) -> None:
         {"Id": "00T9", "WhoId": "00QGONE", "WhatId": "", "OwnerId": SDR,
          "CreatedDate": "2024-11-05T16:00:00Z", "ActivityDate": "2024-11-05", "Subject": "Call",
          "TaskSubtype": "Call", "Status": "Completed"}])
+    _write(landing / "salesforce/CampaignMember/attribution.csv", [
+        {"Id": "CM9", "CampaignId": "CMP1", "LeadId": "00QGONE", "ContactId": "",
+         "Status": "Responded", "HasResponded": "true", "FirstRespondedDate": "2024-11-20",
+         "CreatedDate": "2024-11-01T00:00:00Z"}])
