@@ -14,7 +14,7 @@ import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -35,7 +35,8 @@ create table if not exists raw.load_manifest (
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    columns varchar[]  -- the raw columns the file gave; null for files loaded before it was kept
 )"""
 
 QUARANTINE_DDL = """
@@ -50,6 +51,15 @@ create table if not exists raw.quarantine (
     reason varchar not null
 )"""
 
+CARRIED_DDL = """
+create table if not exists raw.carried_columns (
+    load_id bigint not null,
+    object varchar not null,
+    file varchar not null,
+    column_name varchar not null,
+    records_carried bigint not null
+)"""
+
 
 class LandingError(Exception):
     """A landing file breaks the contract in a way no row-level quarantine can absorb."""
@@ -61,6 +71,7 @@ class FileLoad:
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
+    columns_carried: tuple[str, ...] = ()  # lacked by the file, kept from earlier versions
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,9 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, obj: LandingObject) -> Non
     """
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)
+    con.execute("alter table raw.load_manifest add column if not exists columns varchar[]")
     con.execute(QUARANTINE_DDL)
+    con.execute(CARRIED_DDL)
     columns = {name: SQL_TYPES[kind] for name, kind in obj.all_columns.items()}
     if obj.partition_column:
         columns[obj.partition_column] = "varchar"
@@ -385,6 +398,57 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
     return FileLoad(file_label, staged + len(rejects), loaded, staged - loaded + len(rejects))
 
 
+def _carry_lacked_columns(con: duckdb.DuckDBPyConnection, obj: LandingObject, file_label: str,
+                          mapping: dict[str, str], load_id: int) -> tuple[str, ...]:
+    """Give the load's records, in each column of the raw table their file lacked and an
+    earlier file of the object gave, the value of the record's newest earlier version; record
+    each such column in raw.carried_columns, and return them.
+
+    Staging takes a record's latest version whole: without this, a re-export that leaves out
+    a custom or optional column would blank it for every record it holds. A file that has the
+    column and leaves a cell empty still clears it. Columns no earlier file gave (an optional
+    column this company does not export) hold nothing to carry and cost nothing.
+    """
+    given = {*mapping.values(), *META_COLUMNS, obj.partition_column}
+    lacked = [row[0] for row in con.execute(f"describe raw.{obj.table}").fetchall()
+              if row[0] not in given]
+    if not lacked or not obj.record_key:
+        return ()
+    given_before = {row[0] for row in con.execute(
+        # A file loaded before the manifest kept columns may have given any of them.
+        "select distinct unnest(coalesce(columns, $lacked)) from raw.load_manifest "
+        "where object = $object and load_id < $load",
+        {"lacked": lacked, "object": f"{obj.system}/{obj.name}", "load": load_id}).fetchall()}
+    carried = [column for column in lacked if column in given_before]
+    if not carried:
+        return ()
+    same_record = " and ".join(f"earlier.{_quote(c)} is not distinct from loaded.{_quote(c)}"
+                               for c in obj.record_key)
+    record = ", ".join(_quote(c) for c in obj.record_key)
+    # Only the versions of the load's own records are ranked: a re-export of a few records
+    # must not sort the whole table.
+    con.execute(
+        f"update raw.{obj.table} as loaded set "
+        + ", ".join(f"{_quote(c)} = earlier.{_quote(c)}" for c in carried)
+        + f" from (select {record}, {', '.join(_quote(c) for c in carried)} "
+        f"from raw.{obj.table} as earlier where _load_id < $load and exists "
+        f"(select 1 from raw.{obj.table} as loaded where loaded._load_id = $load "
+        f"and {same_record}) "
+        f"qualify row_number() over (partition by {record} "
+        "order by _load_id desc, _row desc) = 1) as earlier "
+        f"where loaded._load_id = $load and {same_record}",
+        {"load": load_id})
+    # The columns were empty in the load's rows: what they hold now was carried.
+    counts = con.execute(
+        "select " + ", ".join(f"count({_quote(c)})" for c in carried)
+        + f" from raw.{obj.table} where _load_id = ?", [load_id]).fetchone()
+    con.executemany(
+        "insert into raw.carried_columns values (?, ?, ?, ?, ?)",
+        [[load_id, f"{obj.system}/{obj.name}", file_label, column, count]
+         for column, count in zip(carried, counts, strict=True)])
+    return tuple(carried)
+
+
 @dataclass(frozen=True)
 class PendingFile:
     path: Path
@@ -453,11 +517,14 @@ def load_planned(con: duckdb.DuckDBPyConnection, plan: ObjectPlan,
             _add_new_columns(con, obj, mapping)
             result = _load_file(con, obj, file.path, file.label, file.partition, source,
                                 mapping, load_id)
+            result = replace(result, columns_carried=_carry_lacked_columns(
+                con, obj, file.label, mapping, load_id))
             con.execute(
                 "insert into raw.load_manifest values "
-                "(?, ?, ?, ?, ?, ?, ?, ?, current_localtimestamp())",
+                "(?, ?, ?, ?, ?, ?, ?, ?, current_localtimestamp(), ?)",
                 [load_id, f"{obj.system}/{obj.name}", file.label, file.size, file.sha256,
-                 result.rows_read, result.rows_loaded, result.rows_quarantined],
+                 result.rows_read, result.rows_loaded, result.rows_quarantined,
+                 list(mapping.values())],
             )
             con.execute("commit")
         except BaseException:

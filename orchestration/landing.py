@@ -2,8 +2,8 @@
 
 Every landing object becomes one raw table, ``raw.<system>__<object>``. Columns named here
 are typed on load (timestamps to UTC, dates, booleans, numbers); every other column of a file
-(custom fields) is kept as text. Optional columns always exist in the raw table, null when a
-file lacks them, so dbt models can rely on them.
+(custom fields) is kept as text. Optional columns always exist in the raw table, null until
+a file gives them, so dbt models can rely on them.
 """
 
 from __future__ import annotations
@@ -42,6 +42,13 @@ class LandingObject:
     # Columns holding Salesforce record Ids: a 15-character Id, as Salesforce's reports
     # export them, is loaded in its 18-character form (ingest.py), as the API exports it.
     salesforce_ids: tuple[str, ...] = ()
+    # The columns naming one record, when not the key alone: staging keeps the latest version
+    # of each record so named (its latest_versions partition; keep the two in step).
+    record: tuple[str, ...] = ()
+
+    @property
+    def record_key(self) -> tuple[str, ...]:
+        return self.record or ((self.key,) if self.key else ())
 
     @property
     def table(self) -> str:
@@ -121,7 +128,8 @@ OBJECTS: tuple[LandingObject, ...] = (
         salesforce_ids=("salesforceleadid", "salesforcecontactid")),
     LandingObject("hubspot", "form_submissions", {
         "contact_id": "text", "submitted_at": "timestamp", "form_id": "text",
-        "form_name": "text", "page_url": "text"}, key="contact_id"),
+        "form_name": "text", "page_url": "text"}, key="contact_id",
+        record=("contact_id", "submitted_at", "form_id")),
     LandingObject("hubspot", "email_events", {
         "id": "text", "type": "text", "recipient": "text", "created": "timestamp",
         "email_campaign_id": "text"}),
@@ -129,7 +137,8 @@ OBJECTS: tuple[LandingObject, ...] = (
     LandingObject("ads", "spend", {
         "date": "date", "campaign_id": "text", "campaign_name": "text", "utm_campaign": "text",
         "spend": "decimal", "currency": "text", "impressions": "integer", "clicks": "integer"},
-        key="campaign_id", partition_column="platform"),
+        key="campaign_id", partition_column="platform",
+        record=("platform", "date", "campaign_id")),
 )
 
 BY_TABLE: dict[str, LandingObject] = {o.table: o for o in OBJECTS}

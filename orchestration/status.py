@@ -24,6 +24,12 @@ def warehouse_status(home: Home) -> str:
             parts.append("Quarantined rows by reason (raw.quarantine):\n" + table("""
                 select object, reason, count(*) as rows
                 from raw.quarantine group by all order by object, rows desc"""))
+        if "raw.carried_columns" in has:
+            parts.append("Columns a file lacked, kept from earlier versions "
+                         "(raw.carried_columns):\n" + table("""
+                select object, column_name, count(*) as files,
+                       sum(records_carried) as records_carried, max(file) as last_file
+                from raw.carried_columns group by all order by object, column_name"""))
         marts = sorted(name for name in has if name.startswith("marts."))
         if marts:
             counts = " union all ".join(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
@@ -16,6 +17,7 @@ from orchestration.home import contract_file
 from orchestration.ingest import LandingError, load_object, load_objects
 from orchestration.landing import BY_TABLE, OBJECTS
 from orchestration.resources import WarehouseResource
+from orchestration.status import warehouse_status
 from orchestration.warehouse import connect
 
 LEAD = BY_TABLE["salesforce__lead"]
@@ -191,6 +193,42 @@ def test_a_row_in_another_encoding_is_quarantined_and_a_header_in_one_names_the_
     with pytest.raises(LandingError, match=r"Lead_2\.csv: line 1 \(the header\) is not UTF-8: "
                                            r"byte 0xf6 at position 232"):
         load(home, "salesforce__lead")
+
+
+def test_a_column_a_reexport_lacks_keeps_each_record_s_earlier_value(home):
+    without_score = API_HEADER.removesuffix(",Lead_Score__c")
+    write(home.landing / "salesforce/Lead/Lead_1.csv", "\n".join([
+        API_HEADER + ",Phone", lead_row("00Q1") + ",+49 1", lead_row("00Q2", score="7") + ",+49 2",
+    ]) + "\n")
+    # a re-export without the custom score nor the optional phone: one known lead, one new
+    write(home.landing / "salesforce/Lead/Lead_2.csv", "\n".join([
+        without_score, lead_row("00Q1").removesuffix(",42"), lead_row("00Q3").removesuffix(",42"),
+    ]) + "\n")
+    # a file that has the columns and leaves them empty clears them
+    write(home.landing / "salesforce/Lead/Lead_3.csv", "\n".join([
+        API_HEADER + ",Phone", lead_row("00Q2", score="") + ",",
+    ]) + "\n")
+
+    result = load(home, "salesforce__lead")
+
+    assert [file.columns_carried for file in result.files] == [(), ("phone", "lead_score_c"), ()]
+    assert query(home, "select id, lead_score_c, phone, _load_id from raw.salesforce__lead "
+                       "order by _load_id, _row") == [
+        ("00Q1", "42", "+49 1", 1), ("00Q2", "7", "+49 2", 1),
+        ("00Q1", "42", "+49 1", 2), ("00Q3", None, None, 2),
+        ("00Q2", None, None, 3)]
+    assert query(home, "select load_id, file, column_name, records_carried "
+                       "from raw.carried_columns order by load_id, column_name") == [
+        (2, "salesforce/Lead/Lead_2.csv", "lead_score_c", 1),
+        (2, "salesforce/Lead/Lead_2.csv", "phone", 1)]  # not system_modstamp: no file gave it
+    status = warehouse_status(home)
+    assert [[cell.strip() for cell in line.split("│")[1:-1]] for line in status.splitlines()
+            if "Lead_2.csv" in line] == [
+        ["salesforce/Lead", "lead_score_c", "1", "1", "salesforce/Lead/Lead_2.csv"],
+        ["salesforce/Lead", "phone", "1", "1", "salesforce/Lead/Lead_2.csv"]]
+    assert query(home, "select load_id, len(columns), list_contains(columns, 'phone') "
+                       "from raw.load_manifest order by load_id") == [
+        (1, 22, True), (2, 20, False), (3, 22, True)]
 
 
 def test_a_trailing_delimiter_names_its_blank_column_by_position(home):
@@ -380,3 +418,33 @@ def test_ad_spend_keeps_the_platform_folder_as_a_column(home):
 
     assert query(home, "select platform, campaign_id, spend, clicks from raw.ads__spend") == [
         ("linkedin_ads", "li-1", 99.5, 12)]
+
+
+def test_a_column_a_reexport_lacks_is_carried_by_the_whole_record_key(home):
+    # Spend is one record per platform, day and campaign: the same campaign and day on
+    # another platform is another record, and so is a home loaded before the manifest kept
+    # each file's columns (its files may have given any column).
+    spend = ("'li-1' as campaign_id, 'ABM' as campaign_name, 'abm_q1' as utm_campaign, "
+             "99.5 as spend, 'EUR' as currency, 1000 as impressions, 12 as clicks")
+    with connect(home) as con:
+        for platform, day, region in [("linkedin_ads", "2025-01-01", "'EMEA' as region"),
+                                      ("meta_ads", "2025-01-01", "'US' as region")]:
+            folder = home.landing / "ads" / platform
+            folder.mkdir(parents=True)
+            con.execute(f"copy (select date '{day}' as date, {spend}, {region}) "
+                        f"to '{folder / 'spend_1.parquet'}'")
+    load(home, "ads__spend")
+    with connect(home) as con:
+        con.execute("alter table raw.load_manifest drop column columns")
+        con.execute(f"copy (select * from (values (date '2025-01-01'), (date '2025-01-02')) "
+                    f"as days(date), (select {spend})) "
+                    f"to '{home.landing / 'ads/linkedin_ads/spend_2.parquet'}'")
+
+    load(home, "ads__spend")
+
+    assert query(home, "select platform, date, region from raw.ads__spend "
+                       "order by _load_id, date") == [
+        ("linkedin_ads", dt.date(2025, 1, 1), "EMEA"), ("meta_ads", dt.date(2025, 1, 1), "US"),
+        ("linkedin_ads", dt.date(2025, 1, 1), "EMEA"), ("linkedin_ads", dt.date(2025, 1, 2), None)]
+    assert query(home, "select object, column_name, records_carried from raw.carried_columns"
+                 ) == [("ads/spend", "region", 1)]

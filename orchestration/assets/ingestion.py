@@ -40,6 +40,11 @@ def raw_objects(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
                 broken.append((obj, outcome))
                 continue
             total = con.execute(f"select count(*) from raw.{obj.table}").fetchone()[0]
+            for file in outcome.files:
+                if file.columns_carried:
+                    context.log.warning(
+                        f"{file.file} lacks {', '.join(file.columns_carried)}, which earlier "
+                        "files gave: its records keep their earlier values (raw.carried_columns)")
             if outcome.rows_quarantined:
                 context.log.warning(f"{outcome.rows_quarantined} rows of {_folder(obj)} "
                                     "quarantined: see raw.quarantine")
