@@ -407,9 +407,10 @@ def _carry_lacked_columns(con: duckdb.DuckDBPyConnection, obj: LandingObject, fi
     Staging takes a record's latest version whole: without this, a re-export that leaves out
     a custom or optional column would blank it for every record it holds. A file that has the
     column and leaves a cell empty still clears it. Columns no earlier file gave (an optional
-    column this company does not export) hold nothing to carry and cost nothing.
+    column this company does not export) hold nothing to carry and cost nothing; the object's
+    not_carried columns are left empty.
     """
-    given = {*mapping.values(), *META_COLUMNS, obj.partition_column}
+    given = {*mapping.values(), *META_COLUMNS, obj.partition_column, *obj.not_carried}
     lacked = [row[0] for row in con.execute(f"describe raw.{obj.table}").fetchall()
               if row[0] not in given]
     if not lacked or not obj.record_key:

@@ -1,5 +1,5 @@
 """The later days of the session's demo company (tests/conftest.py, demo_2k): held back from
-its first refresh, landed before its second, incremental one, with six crafted changes."""
+its first refresh, landed before its second, incremental one, with nine crafted changes."""
 
 from __future__ import annotations
 
@@ -24,11 +24,15 @@ LATER_DAYS = 30
 # HubSpot contact, matched no more, starts a journey of its own. And an account is merged
 # into another: its only opportunity, with attributed touches, and the lead converted into it
 # move to the other account (the opportunity's record in MOVED_OPPORTUNITY, landed as
-# day2_<name>).
+# day2_<name>). And an opportunity with attributed touches, a campaign member who responded
+# and a sales task are deleted (re-exported with IsDeleted true, as queryAll and Fivetran
+# export deleted records): each leaves the marts (files DELETED_FILES, landed as day2_<name>).
 TAKEOVER_LEAD = "00QTAKEOVER0000001"
 CUSTOMER_CONTACT = "003CUSTOMER0000001"
 MOVED_ADDRESS = "moved-from-{}@example.invalid"
 MOVED_OPPORTUNITY = "opportunity_moved.csv"
+DELETED_FILES = {"Opportunity": "opportunity_deleted.csv",
+                 "CampaignMember": "CampaignMember_deleted.csv", "Task": "Task_deleted.csv"}
 
 
 def _landed_record(folder: Path, value: str, column: str = "Id") -> dict:
@@ -52,7 +56,7 @@ def _write_csv(path: Path, row: dict) -> None:
 
 
 def later_crafted_changes(home: Home, later: Path) -> None:
-    """Write the six crafted changes into the held-back folder `later`."""
+    """Write the nine crafted changes into the held-back folder `later`."""
     with connect(home, read_only=True) as con:
         (email,), (customer_email,) = con.execute("""
             select contacts.email
@@ -86,6 +90,20 @@ def later_crafted_changes(home: Home, later: Path) -> None:
                 and account_id in (select account_id from marts.fct_attribution
                                    group by 1 having count(distinct journey_id) = 1)
             order by 1 limit 1""").fetchone()
+        deleted_opportunity, = con.execute("""
+            select min(opportunity_id) from marts.fct_attribution
+            where milestone = 'opportunity_created' and is_attributed
+                and opportunity_id <> ?
+                and opportunity_id in (select opportunity_id from marts.fct_opportunities
+                                       where not is_account_missing)""",
+            [moved_opportunity]).fetchone()
+        deleted_member, = con.execute("""
+            select min(replace(touch_id, 'salesforce_campaign:', ''))
+            from intermediate.int_touches_unioned
+            where touch_source = 'salesforce_campaign'""").fetchone()
+        deleted_task, = con.execute("""
+            select min(activity_id) from intermediate.int_sales_touches_unioned
+            where activity_type = 'task'""").fetchone()
     with (home.landing / "salesforce" / "Lead" / "Lead_part0001.csv").open(newline="") as f:
         lead = next(csv.DictReader(f))
     moment = "2026-10-30T10:00:00.000+0000"
@@ -120,3 +138,11 @@ def later_crafted_changes(home: Home, later: Path) -> None:
     converted.update(ConvertedAccountId=new_account, LastModifiedDate=moment,
                      SystemModstamp=moment)
     _write_csv(later / "salesforce" / "Lead" / "Lead_account_merged.csv", converted)
+    for folder, record_id, column, deleted in [
+            ("Opportunity", deleted_opportunity, "id",
+             {"is_deleted": "true", "last_modified_date": moment, "_fivetran_synced": moment}),
+            ("CampaignMember", deleted_member, "Id",
+             {"IsDeleted": "true", "LastModifiedDate": moment}),
+            ("Task", deleted_task, "Id", {"IsDeleted": "true"})]:
+        record = _landed_record(home.landing / "salesforce" / folder, record_id, column)
+        _write_csv(later / "salesforce" / folder / DELETED_FILES[folder], {**record, **deleted})

@@ -448,3 +448,18 @@ def test_a_column_a_reexport_lacks_is_carried_by_the_whole_record_key(home):
         ("linkedin_ads", dt.date(2025, 1, 1), "EMEA"), ("linkedin_ads", dt.date(2025, 1, 2), None)]
     assert query(home, "select object, column_name, records_carried from raw.carried_columns"
                  ) == [("ads/spend", "region", 1)]
+
+
+def test_a_file_without_is_deleted_holds_live_records_whatever_an_earlier_file_said(home):
+    header = "Id,Name,Industry,NumberOfEmployees,BillingCountry,OwnerId,CreatedDate"
+    account = "001A,Acme,Software,250,DE,005A,2025-03-04T10:15:00Z"
+    write(home.landing / "salesforce/Account/Account_1_all.csv",
+          f"{header},IsDeleted,Tier__c\n{account},true,Gold\n")
+    # restored from the recycle bin, exported without IsDeleted (nor the tier)
+    write(home.landing / "salesforce/Account/Account_2.csv", f"{header}\n{account}\n")
+
+    result = load(home, "salesforce__account")
+
+    assert [file.columns_carried for file in result.files] == [(), ("tier_c",)]
+    assert query(home, "select is_deleted, tier_c from raw.salesforce__account "
+                       "order by _load_id") == [(True, "Gold"), (None, "Gold")]

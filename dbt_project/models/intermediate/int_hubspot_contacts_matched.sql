@@ -46,6 +46,7 @@ leads as {{ not_materialized() }} (
 contacts as {{ not_materialized() }} (
 
     select * from {{ ref('stg_salesforce__contacts') }}
+    where not is_deleted
 
 ),
 

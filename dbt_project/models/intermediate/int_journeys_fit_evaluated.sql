@@ -46,6 +46,7 @@ journeys as (
 accounts as (
 
     select * from {{ ref('stg_salesforce__accounts') }}
+    where not is_deleted
 
 ),
 

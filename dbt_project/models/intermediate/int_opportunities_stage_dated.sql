@@ -16,6 +16,7 @@ newest_load as (
 opportunities as (
 
     select * from {{ ref('stg_salesforce__opportunities') }}
+    where not is_deleted
 
 ),
 

@@ -202,6 +202,7 @@ campaign_touches as (
     left join campaign_touch_map
         on {{ picklist_key('campaigns.campaign_type') }} = {{ picklist_key('campaign_touch_map.campaign_type') }}
     where campaign_members.has_responded
+        and not campaign_members.is_deleted
         and coalesce(lead_journeys.journey_id, contact_journeys.journey_id) is not null
 
 ),

@@ -3,6 +3,7 @@ with
 accounts as (
 
     select * from {{ ref('stg_salesforce__accounts') }}
+    where not is_deleted
 
 ),
 

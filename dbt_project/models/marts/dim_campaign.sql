@@ -3,12 +3,14 @@ with
 campaigns as (
 
     select * from {{ ref('stg_salesforce__campaigns') }}
+    where not is_deleted
 
 ),
 
 campaign_members as (
 
     select * from {{ ref('stg_salesforce__campaign_members') }}
+    where not is_deleted
 
 ),
 

@@ -73,6 +73,7 @@ newest_load as (
 opportunities as (
 
     select * from {{ ref('stg_salesforce__opportunities') }}
+    where not is_deleted
 
 ),
 
@@ -85,6 +86,7 @@ opportunity_stages as (
 accounts as (
 
     select * from {{ ref('stg_salesforce__accounts') }}
+    where not is_deleted
 
 ),
 

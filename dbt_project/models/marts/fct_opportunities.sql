@@ -15,6 +15,7 @@ with
 opportunities as (
 
     select * from {{ ref('stg_salesforce__opportunities') }}
+    where not is_deleted
 
 ),
 
@@ -27,6 +28,7 @@ opportunity_stages as (
 accounts as (
 
     select * from {{ ref('stg_salesforce__accounts') }}
+    where not is_deleted
 
 ),
 
@@ -51,6 +53,7 @@ newest_load as (
 contact_roles as (
 
     select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
+    where not is_deleted
 
 ),
 

@@ -16,6 +16,7 @@ activities as (
     select '{{ activity_type }}' as activity_type, {{ activity_type }}_id as activity_id, who_id
     from {{ ref(model) }}
     where who_id is not null
+        and not is_deleted
     {%- endfor %}
 
 ),

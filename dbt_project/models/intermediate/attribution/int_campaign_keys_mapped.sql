@@ -32,6 +32,7 @@ ad_spend as (
 salesforce_campaigns as {{ not_materialized() }} (
 
     select * from {{ ref('stg_salesforce__campaigns') }}
+    where not is_deleted
 
 ),
 

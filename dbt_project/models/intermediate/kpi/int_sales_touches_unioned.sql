@@ -132,7 +132,8 @@ activities as (
         'task' as activity_type,
         who_id,
         owner_id,
-        created_at as touched_at
+        created_at as touched_at,
+        is_deleted
     from tasks
 
     union all
@@ -142,7 +143,8 @@ activities as (
         'event' as activity_type,
         who_id,
         owner_id,
-        {{ least_not_null(['created_at', 'activity_at']) }} as touched_at
+        {{ least_not_null(['created_at', 'activity_at']) }} as touched_at,
+        is_deleted
     from events
 
 ),
@@ -154,6 +156,7 @@ sales_activities as (
     inner join owners
         on activities.owner_id = owners.owner_id
     where owners.is_sales
+        and not activities.is_deleted
         and activities.who_id is not null
         and activities.touched_at is not null
 

@@ -15,6 +15,7 @@ opportunities as {{ not_materialized() }} (
 contact_roles as (
 
     select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
+    where not is_deleted
 
 ),
 

@@ -21,6 +21,7 @@ ad_spend as (
 campaigns as (
 
     select * from {{ ref('stg_salesforce__campaigns') }}
+    where not is_deleted
 
 ),
 
