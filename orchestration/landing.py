@@ -71,7 +71,8 @@ def _sf(name: str, columns: dict[str, ColumnType], **kw) -> LandingObject:
     # Salesforce objects may carry LastModifiedDate/SystemModstamp: latest version wins on it.
     optional = {"last_modified_date": "timestamp", "system_modstamp": "timestamp"}
     optional.update(kw.pop("optional", {}))
-    ids = tuple(column for column in columns if column == "id" or column.endswith("_id"))
+    ids = tuple(column for column in {**columns, **optional}
+                if column == "id" or column.endswith("_id"))
     # An export that leaves out IsDeleted asked for live records only (queryAll adds deleted
     # ones, with the column): its records exist, whatever an earlier file said.
     return LandingObject("salesforce", name, columns, optional=optional, salesforce_ids=ids,
@@ -92,7 +93,8 @@ OBJECTS: tuple[LandingObject, ...] = (
                  "lead_source": "text", "status": "text", "is_converted": "boolean",
                  "converted_date": "date", "converted_account_id": "text",
                  "converted_contact_id": "text", "converted_opportunity_id": "text"},
-        optional={"phone": "text"}),
+        # the lead a deleted lead was merged into
+        optional={"phone": "text", "master_record_id": "text"}),
     _sf("LeadHistory", {"id": "text", "lead_id": "text", "created_date": "timestamp",
                         "field": "text", "old_value": "text", "new_value": "text"}),
     _sf("Contact", {"id": "text", "account_id": "text", "email": "text", "first_name": "text",

@@ -5,7 +5,7 @@
     {%- set contract = {
         "salesforce__user": ["id", "name", "title", "department", "is_active", "last_modified_date", "system_modstamp"],
         "salesforce__account": ["id", "name", "industry", "number_of_employees", "billing_country", "owner_id", "created_date", "last_modified_date", "system_modstamp", "is_deleted"],
-        "salesforce__lead": ["id", "created_date", "last_modified_date", "is_deleted", "owner_id", "email", "first_name", "last_name", "company", "title", "industry", "number_of_employees", "country", "lead_source", "status", "is_converted", "converted_date", "converted_account_id", "converted_contact_id", "converted_opportunity_id", "system_modstamp", "phone"],
+        "salesforce__lead": ["id", "created_date", "last_modified_date", "is_deleted", "owner_id", "email", "first_name", "last_name", "company", "title", "industry", "number_of_employees", "country", "lead_source", "status", "is_converted", "converted_date", "converted_account_id", "converted_contact_id", "converted_opportunity_id", "system_modstamp", "phone", "master_record_id"],
         "salesforce__lead_history": ["id", "lead_id", "created_date", "field", "old_value", "new_value", "last_modified_date", "system_modstamp"],
         "salesforce__contact": ["id", "account_id", "email", "first_name", "last_name", "title", "lead_source", "owner_id", "created_date", "last_modified_date", "system_modstamp", "phone", "is_deleted"],
         "salesforce__opportunity": ["id", "account_id", "owner_id", "name", "created_date", "close_date", "stage_name", "amount", "is_closed", "is_won", "lead_source", "campaign_id", "type", "last_modified_date", "system_modstamp", "currency_iso_code", "is_deleted"],

@@ -8,7 +8,7 @@
       - the contact itself;
       - a lead or Salesforce contact whose new version the contact's ids or e-mail address
         find now (its id, its converted contact, its address, the address of its converted
-        contact);
+        contact; the lead that the contact's merged-away lead was merged into);
       - one whose old version the match found and used: the contact's row here then names
         that lead or Salesforce contact (lead_id, contact_id), whatever the new version says.
     An old version that the match found but did not use (a lead ranked below another) cannot
@@ -62,6 +62,10 @@
     select hubspot_contact_id from {{ ref('stg_hubspot__contacts') }}
     where _load_id > {{ up_to }}
         or salesforce_lead_id in (select lead_id from changed_leads)
+        or salesforce_lead_id in (
+            select merged.lead_id from {{ ref('stg_salesforce__leads') }} as merged
+            where merged.master_record_id in (select lead_id from changed_leads)
+        )
         or salesforce_contact_id in (select contact_id from changed_ids)
         or email in (select email from changed_emails)
 

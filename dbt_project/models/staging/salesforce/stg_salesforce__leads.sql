@@ -32,6 +32,7 @@ final as (
         {{ clean_text('converted_account_id') }} as converted_account_id,
         {{ clean_text('converted_contact_id') }} as converted_contact_id,
         {{ clean_text('converted_opportunity_id') }} as converted_opportunity_id,
+        {{ clean_text('master_record_id') }} as master_record_id,
         {{- render_custom_columns(source('salesforce', 'lead')) }}
         _load_id,
         _loaded_at
