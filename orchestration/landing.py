@@ -67,16 +67,23 @@ class LandingObject:
         return {**self.columns, **self.optional}
 
 
-def _sf(name: str, columns: dict[str, ColumnType], **kw) -> LandingObject:
+def _sf(name: str, columns: dict[str, ColumnType], *, deletable: bool = False,
+        **kw) -> LandingObject:
     # Salesforce objects may carry LastModifiedDate/SystemModstamp: latest version wins on it.
-    optional = {"last_modified_date": "timestamp", "system_modstamp": "timestamp"}
+    optional: dict[str, ColumnType] = {"last_modified_date": "timestamp",
+                                       "system_modstamp": "timestamp"}
+    if deletable:
+        # Deleted records as queryAll and Fivetran export them: IsDeleted, and Fivetran's
+        # _fivetran_deleted for a record gone from the recycle bin too.
+        optional.update({"is_deleted": "boolean", "fivetran_deleted": "boolean"})
     optional.update(kw.pop("optional", {}))
+    optional = {column: kind for column, kind in optional.items() if column not in columns}
     ids = tuple(column for column in {**columns, **optional}
                 if column == "id" or column.endswith("_id"))
     # An export that leaves out IsDeleted asked for live records only (queryAll adds deleted
     # ones, with the column): its records exist, whatever an earlier file said.
     return LandingObject("salesforce", name, columns, optional=optional, salesforce_ids=ids,
-                         not_carried=("is_deleted",), **kw)
+                         not_carried=("is_deleted", "fivetran_deleted"), **kw)
 
 
 OBJECTS: tuple[LandingObject, ...] = (
@@ -85,7 +92,7 @@ OBJECTS: tuple[LandingObject, ...] = (
     _sf("Account", {"id": "text", "name": "text", "industry": "text",
                     "number_of_employees": "integer", "billing_country": "text",
                     "owner_id": "text", "created_date": "timestamp"},
-        optional={"is_deleted": "boolean"}),
+        deletable=True),
     _sf("Lead", {"id": "text", "created_date": "timestamp", "last_modified_date": "timestamp",
                  "is_deleted": "boolean", "owner_id": "text", "email": "text",
                  "first_name": "text", "last_name": "text", "company": "text", "title": "text",
@@ -94,40 +101,40 @@ OBJECTS: tuple[LandingObject, ...] = (
                  "converted_date": "date", "converted_account_id": "text",
                  "converted_contact_id": "text", "converted_opportunity_id": "text"},
         # the lead a deleted lead was merged into
-        optional={"phone": "text", "master_record_id": "text"}),
+        deletable=True, optional={"phone": "text", "master_record_id": "text"}),
     _sf("LeadHistory", {"id": "text", "lead_id": "text", "created_date": "timestamp",
                         "field": "text", "old_value": "text", "new_value": "text"}),
     _sf("Contact", {"id": "text", "account_id": "text", "email": "text", "first_name": "text",
                     "last_name": "text", "title": "text", "lead_source": "text",
                     "owner_id": "text", "created_date": "timestamp"},
-        optional={"is_deleted": "boolean", "phone": "text"}),
+        deletable=True, optional={"phone": "text"}),
     _sf("Opportunity", {"id": "text", "account_id": "text", "owner_id": "text", "name": "text",
                         "created_date": "timestamp", "close_date": "date", "stage_name": "text",
                         "amount": "decimal", "is_closed": "boolean", "is_won": "boolean",
                         "lead_source": "text", "campaign_id": "text", "type": "text"},
-        optional={"is_deleted": "boolean", "currency_iso_code": "text"}),
+        deletable=True, optional={"currency_iso_code": "text"}),
     _sf("OpportunityHistory", {"id": "text", "opportunity_id": "text",
                                "created_date": "timestamp", "stage_name": "text",
                                "amount": "decimal"}),
     _sf("OpportunityContactRole", {"id": "text", "opportunity_id": "text", "contact_id": "text",
                                    "role": "text", "is_primary": "boolean"},
-        optional={"is_deleted": "boolean"}),
+        deletable=True),
     _sf("Campaign", {"id": "text", "name": "text", "type": "text", "status": "text",
                      "start_date": "date", "end_date": "date", "actual_cost": "decimal"},
-        optional={"is_deleted": "boolean", "currency_iso_code": "text"}),
+        deletable=True, optional={"currency_iso_code": "text"}),
     _sf("CampaignMember", {"id": "text", "campaign_id": "text", "lead_id": "text",
                            "contact_id": "text", "status": "text", "has_responded": "boolean",
                            "first_responded_date": "date", "created_date": "timestamp"},
-        optional={"is_deleted": "boolean"}),
+        deletable=True),
     _sf("Task", {"id": "text", "who_id": "text", "what_id": "text", "owner_id": "text",
                  "created_date": "timestamp", "activity_date": "date", "subject": "text",
                  "task_subtype": "text", "status": "text"},
-        optional={"is_deleted": "boolean"}),
+        deletable=True),
     # Not in the minimum contract: meetings are sales touches too when a company exports them.
     _sf("Event", {"id": "text", "who_id": "text", "what_id": "text", "owner_id": "text",
                   "created_date": "timestamp", "activity_date_time": "timestamp",
                   "subject": "text"},
-        optional={"is_deleted": "boolean", "event_subtype": "text"}),
+        deletable=True, optional={"event_subtype": "text"}),
     LandingObject("hubspot", "contacts", {
         "id": "text", "email": "text", "createdate": "timestamp",
         "lastmodifieddate": "timestamp", "lifecyclestage": "text", "hs_lead_status": "text",

@@ -25,8 +25,9 @@ LATER_DAYS = 30
 # into another: its only opportunity, with attributed touches, and the lead converted into it
 # move to the other account (the opportunity's record in MOVED_OPPORTUNITY, landed as
 # day2_<name>). And an opportunity with attributed touches, a campaign member who responded
-# and a sales task are deleted (re-exported with IsDeleted true, as queryAll and Fivetran
-# export deleted records): each leaves the marts (files DELETED_FILES, landed as day2_<name>).
+# and a sales task are deleted (re-exported with IsDeleted true, as queryAll exports deleted
+# records; the opportunity, in a Fivetran-style file, with _fivetran_deleted true): each leaves
+# the marts (files DELETED_FILES, landed as day2_<name>).
 TAKEOVER_LEAD = "00QTAKEOVER0000001"
 CUSTOMER_CONTACT = "003CUSTOMER0000001"
 MOVED_ADDRESS = "moved-from-{}@example.invalid"
@@ -140,7 +141,9 @@ def later_crafted_changes(home: Home, later: Path) -> None:
     _write_csv(later / "salesforce" / "Lead" / "Lead_account_merged.csv", converted)
     for folder, record_id, column, deleted in [
             ("Opportunity", deleted_opportunity, "id",
-             {"is_deleted": "true", "last_modified_date": moment, "_fivetran_synced": moment}),
+             # purged from the recycle bin: Fivetran's flag alone
+             {"_fivetran_deleted": "true", "last_modified_date": moment,
+              "_fivetran_synced": moment}),
             ("CampaignMember", deleted_member, "Id",
              {"IsDeleted": "true", "LastModifiedDate": moment}),
             ("Task", deleted_task, "Id", {"IsDeleted": "true"})]:

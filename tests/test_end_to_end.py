@@ -127,8 +127,8 @@ def test_orphans_are_kept_and_flagged(warehouse):
     # and the lead converted into the opportunity deleted later (demo_later.py)
     converted, = one(home, """
         select lead_id from staging.stg_salesforce__leads
-        where converted_opportunity_id in (select id from raw.salesforce__opportunity
-                                           where is_deleted)""")
+        where converted_opportunity_id in (
+            select opportunity_id from staging.stg_salesforce__opportunities where is_deleted)""")
     assert one(home, "select list(lead_id order by lead_id) from marts.fct_lead_funnel "
                      "where is_opportunity_missing") == (
         sorted([*orphans["lead_converted_opportunity_missing"], converted]),)
@@ -433,10 +433,11 @@ def test_the_incremental_build_removed_the_deleted_lead_everywhere(warehouse):
 
 def _deleted(home, folder: str) -> str:
     """The Id of the record demo_later.py re-exported as deleted in the object's folder."""
-    table = {"Opportunity": "opportunity", "CampaignMember": "campaign_member",
-             "Task": "task"}[folder]
+    model, key = {"Opportunity": ("opportunities", "opportunity_id"),
+                  "CampaignMember": ("campaign_members", "campaign_member_id"),
+                  "Task": ("tasks", "task_id")}[folder]
     record, = one(home, f"""
-        select id from raw.salesforce__{table} as records
+        select {key} from staging.stg_salesforce__{model} as records
         inner join raw.load_manifest as load on records._load_id = load.load_id
         where load.file = ? and records.is_deleted""",
                   [f"salesforce/{folder}/day2_{DELETED_FILES[folder]}"])

@@ -19,7 +19,7 @@ final as (
         {{ clean_text('billing_country') }} as billing_country,
         {{ clean_text('owner_id') }} as owner_id,
         created_date as created_at,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'account')) }}
         _load_id,
         _loaded_at

@@ -19,7 +19,7 @@ final as (
         coalesce(has_responded, false) as has_responded,
         cast(first_responded_date as date) as first_responded_date,
         created_date as created_at,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'campaign_member')) }}
         _load_id,
         _loaded_at

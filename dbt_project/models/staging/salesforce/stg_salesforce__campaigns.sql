@@ -15,7 +15,7 @@ final as (
         cast(end_date as date) as end_date,
         cast(actual_cost as {{ type_double() }}) as actual_cost,
         {{ clean_text('currency_iso_code') }} as currency_iso_code,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'campaign')) }}
         _load_id,
         _loaded_at

@@ -21,7 +21,7 @@ final as (
         {{ clean_text('lead_source') }} as lead_source,
         {{ clean_text('owner_id') }} as owner_id,
         created_date as created_at,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'contact')) }}
         _load_id,
         _loaded_at

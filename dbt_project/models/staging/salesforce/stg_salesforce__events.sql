@@ -19,7 +19,7 @@ final as (
         activity_date_time as activity_at,
         {{ clean_text('subject') }} as subject,
         {{ clean_text('event_subtype') }} as event_subtype,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'event')) }}
         _load_id,
         _loaded_at

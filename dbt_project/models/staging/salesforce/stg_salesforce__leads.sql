@@ -14,7 +14,7 @@ final as (
         {{ clean_text('id') }} as lead_id,
         created_date as created_at,
         last_modified_date as last_modified_at,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{ clean_text('owner_id') }} as owner_id,
         {{ clean_email('email') }} as email,
         {{ clean_text('first_name') }} as first_name,

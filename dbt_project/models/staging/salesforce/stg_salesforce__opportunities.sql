@@ -26,7 +26,7 @@ final as (
         coalesce(is_won, false) as is_won,
         {{ clean_text('lead_source') }} as lead_source,
         {{ clean_text('campaign_id') }} as campaign_id,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'opportunity')) }}
         _load_id,
         _loaded_at

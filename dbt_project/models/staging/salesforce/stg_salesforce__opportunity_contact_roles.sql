@@ -17,7 +17,7 @@ final as (
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('role') }} as contact_role,
         coalesce(is_primary, false) as is_primary,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'opportunity_contact_role')) }}
         _load_id,
         _loaded_at

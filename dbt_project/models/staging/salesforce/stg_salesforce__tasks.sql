@@ -20,7 +20,7 @@ final as (
         {{ clean_text('subject') }} as subject,
         {{ clean_text('task_subtype') }} as task_subtype,
         {{ clean_text('status') }} as task_status,
-        coalesce(is_deleted, false) as is_deleted,
+        {{ deleted_in_salesforce() }} as is_deleted,
         {{- render_custom_columns(source('salesforce', 'task')) }}
         _load_id,
         _loaded_at
