@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -99,7 +100,9 @@ def landing_files(obj: LandingObject, landing: Path) -> list[tuple[Path, str | N
         (path, sub.name if obj.partition_column else None)
         for sub in folders
         for path in sorted(sub.iterdir())
+        # Not hidden files: a copy from a Mac leaves ._<name> beside each file.
         if path.is_file() and path.name.lower().endswith(LANDING_FORMATS)
+        and not path.name.startswith(".")
     ]
 
 
@@ -191,15 +194,22 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
     """
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
-        first = handle.readline()
+        # Up to the first line ending of any kind: Excel for Mac ends lines with \r alone.
+        first = re.split(rb"\r\n|\r|\n", handle.read(1 << 20), maxsplit=1)[0]
     try:
-        text = first.decode("utf-8-sig").rstrip("\r\n")
+        text = first.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise LandingError(f"{path}: line 1 (the header) is not UTF-8: byte "
                            f"{first[error.start]:#04x} at position {error.start + 1}; "
                            "export the file as UTF-8") from None
+    if not text.strip():
+        raise LandingError(f"{path}: line 1 (the header) is empty; a CSV file starts with "
+                           "its column names")
     delimiter = max(",;\t|", key=text.count)
-    names = next(csv.reader([text], delimiter=delimiter), [])
+    try:
+        names = next(csv.reader([text], delimiter=delimiter))
+    except csv.Error as error:
+        raise LandingError(f"{path}: line 1 (the header) cannot be read: {error}") from None
     return [name if name.strip() else f"column_{position}"
             for position, name in enumerate(names, start=1)], delimiter
 
@@ -236,49 +246,95 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     literal = "'" + str(path).replace("'", "''") + "'"
     if name.endswith(".parquet"):
         return f"select *, row_number() over () as _row from read_parquet({literal})"
-    _stage_json_lines(con, literal)
-    keys = [row[0] for row in con.execute(
-        # Distinct key lists first: far fewer to unnest than one list per line.
-        "select distinct unnest(keys) from "
-        "(select distinct json_keys(line) as keys from _lines where _object) order by 1"
-    ).fetchall()]
+    con.execute(f"create or replace temp table _lines as {_json_lines(literal)}")
+    keys = _json_keys(con, "_lines")
     # One JSON parse per line extracts every key at once.
     paths = ", ".join(_json_path(key) for key in keys)
     fields = ", ".join(f"_values[{i + 1}] as {_quote(key)}" for i, key in enumerate(keys))
-    return (f"select {fields or 'null as _empty'}, _row "
+    if not keys:  # no JSON object, nothing but _row to give
+        return "select _row from _lines where _object"
+    return (f"select {fields}, _row "
             f"from (select _row, json_extract_string(line, [{paths}]) as _values from _lines "
             "where _object)")
 
 
-def _stage_json_lines(con: duckdb.DuckDBPyConnection, literal: str) -> None:
-    """Stage the non-blank lines in temp table _lines with their line number and whether
-    they are a JSON object; a broken line is kept so that it is quarantined with its number.
+def _json_lines(literal: str) -> str:
+    """SQL: the non-blank lines of a JSON lines file with their line number and whether they
+    are a JSON object; a broken line is kept so that it is quarantined with its number.
+
+    A line may hold up to 256 MB (a property with a whole e-mail body): the reader's default
+    limit, 2 MB, would fail the file.
     """
     # try() of json_type parses each line once; null is what json_valid would call invalid.
-    con.execute(
-        "create or replace temp table _lines as "
-        "select _row, line, coalesce(try(json_type(line)) = 'OBJECT', false) as _object "
-        "from (select row_number() over () as _row, column0 as line "
-        f"from read_csv({literal}, header = false, delim = '\\x1f', quote = '', escape = '', "
-        "columns = {'column0': 'varchar'}, strict_mode = false)) "
-        # A line opening a JSON object is not blank: trim() need only look at the others.
-        "where starts_with(line, '{') or trim(line) <> ''"
-    )
+    return ("select _row, line, coalesce(try(json_type(line)) = 'OBJECT', false) as _object "
+            "from (select row_number() over () as _row, column0 as line "
+            f"from read_csv({literal}, header = false, delim = '\\x1f', quote = '', escape = '', "
+            "columns = {'column0': 'varchar'}, strict_mode = false, max_line_size = 268435456)) "
+            # A line opening a JSON object is not blank: trim() need only look at the others.
+            "where starts_with(line, '{') or trim(line) <> ''")
 
 
-def _rejects(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[int | None, str]]:
-    """(line, reason) of the records the reader could not read, once _source has been read."""
+def _json_keys(con: duckdb.DuckDBPyConnection, lines: str) -> list[str]:
+    """Every key of the JSON objects among `lines` (a relation as _json_lines gives)."""
+    return [row[0] for row in con.execute(
+        # Distinct key lists first: far fewer to unnest than one list per line.
+        "select distinct unnest(keys) from "
+        f"(select distinct json_keys(line) as keys from {lines} where _object) order by 1"
+    ).fetchall()]
+
+
+def _rejects(con: duckdb.DuckDBPyConnection,
+             path: Path) -> list[tuple[int | None, int | None, str]]:
+    """(line, record, reason) of the records the reader could not read, once _source has been
+    read: the physical line, and the record's place among all the file's records."""
     name = path.name.lower()
     if name.endswith((".csv", ".csv.gz")):
+        # The reader's `line` counts records (the header is 1); the byte where the record's
+        # line starts tells its physical line, which a field with line breaks moves.
         rejects = con.execute(
-            "select line, string_agg(error_type || ': ' || error_message, '; ') "
+            "select line - 1, min(line_byte_position), "
+            "string_agg(error_type || ': ' || error_message, '; ') "
             "from _rejects group by line order by line"
         ).fetchall()
-        return [(line, f"unreadable CSV record ({reason})") for line, reason in rejects]
+        lines = _physical_lines(path, [position for _, position, _ in rejects])
+        return [(line, record, f"unreadable CSV record ({reason})")
+                for line, (record, _, reason) in zip(lines, rejects, strict=True)]
     if name.endswith(".parquet"):
         return []
     rows = con.execute("select _row from _lines where not _object order by _row").fetchall()
-    return [(row, "not a JSON object") for (row,) in rows]
+    return [(row, row, "not a JSON object") for (row,) in rows]
+
+
+def _physical_lines(path: Path, positions: Sequence[int]) -> list[int]:
+    """The physical line (1 = the first; a line ends at \\r\\n, \\r or \\n) at each byte
+    position of the file's text, read once up to the last one (a gzipped file decompressed)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    at: dict[int, int] = {}
+    line, offset, after_cr = 1, 0, False
+    with opener(path, "rb") as handle:
+        for position in sorted(set(positions)):
+            while offset < position:
+                chunk = handle.read(min(1 << 24, position - offset))
+                if not chunk:
+                    break
+                line += (chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+                         - (after_cr and chunk.startswith(b"\n")))
+                after_cr = chunk.endswith(b"\r")
+                offset += len(chunk)
+            at[position] = line
+    return [at[position] for position in positions]
+
+
+def _number_all_records(con: duckdb.DuckDBPyConnection, rejected: Sequence[int]) -> None:
+    """Renumber _typed's records by their place among all the file's records: the reader
+    numbered only those it could read, and a record after a rejected one would name the
+    record before it. The k-th readable record is the k-th place no rejected record holds."""
+    con.execute("create or replace temp table _rejected as select unnest(?::bigint[]) as record",
+                [list(rejected)])
+    con.execute(
+        "update _typed set _row = _row + (select count(*) from "
+        "(select record - row_number() over (order by record) as readable_before "
+        "from _rejected) where readable_before < _typed._row)")
 
 
 def _json_path(key: str) -> str:
@@ -306,6 +362,8 @@ def _source_columns(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> 
 
 
 def _check_header(path: Path, obj: LandingObject, mapping: dict[str, str]) -> None:
+    if not mapping and path.name.lower().endswith((".jsonl", ".jsonl.gz")):
+        return  # no record, no columns: a day with nothing to export
     present = set(mapping.values())
     missing = [column for column in obj.columns if column not in present]
     if missing:
@@ -370,9 +428,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
     flags = [f"({condition}) as _bad_{i}" for i, (condition, *_) in enumerate(checks)]
     con.execute(
         f"create or replace temp table _typed as select *, {', '.join(flags) or 'true'} "
-        f"from (select _row, {', '.join(parsed + kept)} from ({source}))"
+        f"from (select {', '.join(['_row', *parsed, *kept])} from ({source}))"
     )
     rejects = _rejects(con, path)
+    if path.name.lower().endswith((".csv", ".csv.gz")) and rejects:
+        _number_all_records(con, [record for _, record, _ in rejects])
     params = [load_id, f"{obj.system}/{obj.name}", file_label]
     for i, (_, normalized, index, reason) in enumerate(checks):
         con.execute(
@@ -380,9 +440,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
             f"_text_{index}, ? from _typed where _bad_{i}",
             [*params, normalized, reason],
         )
-    for line, reason in rejects:
-        con.execute("insert into raw.quarantine values (?, ?, ?, ?, null, null, null, ?)",
-                    [*params, line, reason])
+    for line, record, reason in rejects:
+        con.execute("insert into raw.quarantine values (?, ?, ?, ?, ?, null, null, ?)",
+                    [*params, line, record, reason])
 
     selected = [_quote(normalized) for normalized in mapping.values()]
     if obj.partition_column:
@@ -496,7 +556,15 @@ def plan_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Pat
         else:
             pending.append(PendingFile(path, partition, label, size, sha))
     for file in pending:
-        _header_mapping(file.path, obj, _file_columns(con, file.path))
+        try:
+            _header_mapping(file.path, obj, _file_columns(con, file.path))
+        except LandingError:
+            if not file.path.name.lower().endswith((".jsonl", ".jsonl.gz")):
+                raise
+            # _file_columns reads a sample of records, and an export that leaves out empty
+            # properties may give a key first after it: every line's keys decide.
+            lines = _json_lines(_sql_string(str(file.path)))
+            _header_mapping(file.path, obj, _json_keys(con, f"({lines})"))
     return ObjectPlan(obj, tuple(pending), skipped)
 
 

@@ -133,13 +133,14 @@ def test_bad_rows_are_quarantined_and_reconcile_with_the_manifest(home):
         (2, None, "created_date", "not-a-date", "not a timestamp"),
         (2, None, "number_of_employees", "many", "not a whole number"),
         (3, None, "id", None, "missing key id"),
-        (None, 5, None, None,
+        (4, 5, None, None,
          "unreadable CSV record (TOO MANY COLUMNS: Expected Number of Columns: 21 Found: 22)"),
     ]
-    assert query(home, "select id, created_date::varchar, email, number_of_employees "
+    # 00Q5 is the fifth record, after the one the reader could not read
+    assert query(home, "select id, _row, created_date::varchar, email, number_of_employees "
                        "from raw.salesforce__lead order by id") == [
-        ("00Q1", "2025-03-04 10:15:00", " Ann@Acme.COM ", 250),
-        ("00Q5", "2025-03-04 10:15:00", " Ann@Acme.COM ", 250),
+        ("00Q1", 1, "2025-03-04 10:15:00", " Ann@Acme.COM ", 250),
+        ("00Q5", 5, "2025-03-04 10:15:00", " Ann@Acme.COM ", 250),
     ]
 
 
@@ -158,6 +159,66 @@ def test_an_unreadable_record_is_quarantined_under_its_own_file_only(home):
         ("salesforce/Lead/Lead_1.csv", 2, 1, 1), ("salesforce/Lead/Lead_2.csv", 2, 2, 0)]
     assert query(home, "select file, line from raw.quarantine") == [
         ("salesforce/Lead/Lead_1.csv", 3)]
+
+
+def test_a_record_the_reader_rejects_is_quarantined_with_its_physical_line(home):
+    # Line breaks inside quoted fields (CRLF between records): the reader counts records,
+    # the quarantine names the physical line, and every record keeps its place among all.
+    write(home.landing / "salesforce/Lead/Lead_1.csv", "\r\n".join([
+        API_HEADER,
+        lead_row("00Q1").replace(",Acme,", ',"Acme\r\nGmbH",'),  # lines 2-3
+        lead_row("00Q2") + ",one too many",  # line 4
+        lead_row("00Q3", created="not-a-date").replace(",Acme,", ',"Ac\nme",'),  # lines 5-6
+        lead_row("00Q4") + ",one too many",  # line 7
+        lead_row("00Q5"),  # line 8
+    ]) + "\r\n")
+
+    load(home, "salesforce__lead")
+
+    assert query(home, "select line, record, column_name from raw.quarantine "
+                       "order by record") == [(4, 2, None), (None, 3, "created_date"),
+                                               (7, 4, None)]
+    assert query(home, "select id, _row from raw.salesforce__lead order by id") == [
+        ("00Q1", 1), ("00Q5", 5)]
+
+
+def test_a_mac_csv_loads_hidden_files_are_left_and_an_empty_file_is_named(home):
+    # Excel for Mac ends lines with \r alone; a copy from a Mac leaves ._<name> files
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\r".join([API_HEADER, lead_row("00Q1"), lead_row("00Q2")]) + "\r")
+    write(home.landing / "salesforce/Lead/._Lead_1.csv", "\x00\x05\x16\x07 Mac OS X")
+
+    result = load(home, "salesforce__lead")
+
+    assert [(f.file, f.rows_loaded) for f in result.files] == [("salesforce/Lead/Lead_1.csv", 2)]
+    write(home.landing / "salesforce/Lead/Lead_2.csv", "")
+    with pytest.raises(LandingError, match=r"Lead_2.csv: line 1 \(the header\) is empty"):
+        load(home, "salesforce__lead")
+
+
+def test_json_lines_give_every_key_and_any_line_length(home):
+    # An export that leaves out empty properties: the campaign first after the reader's
+    # sample of 20,480 records; and one line of 3 MB (an e-mail body).
+    event = {"id": "e0", "type": "OPEN", "recipient": "a@b.com", "created": 1735725600000}
+    lines = [json.dumps({**event, "id": f"e{n}"}) for n in range(20_481)]
+    lines.append(json.dumps({**event, "id": "late", "email_campaign_id": "c1"}))
+    lines.append(json.dumps({**event, "id": "long", "body": "x" * 3_000_000}))
+    write(home.landing / "hubspot/email_events/events.jsonl", "\n".join(lines) + "\n")
+
+    result = load(home, "hubspot__email_events")
+
+    assert (result.rows_loaded, result.rows_quarantined) == (20_483, 0)
+    assert query(home, "select id, email_campaign_id, length(body) from raw.hubspot__email_events "
+                       "where email_campaign_id is not null or body is not null order by id") == [
+        ("late", "c1", None), ("long", None, 3_000_000)]
+
+
+def test_a_json_lines_file_without_records_loads_nothing(home):
+    write(home.landing / "hubspot/email_events/events.jsonl", "")
+
+    result = load(home, "hubspot__email_events")
+
+    assert (result.rows_loaded, result.rows_quarantined) == (0, 0)
 
 
 def test_a_broken_quote_among_the_first_rows_is_quarantined_not_the_whole_file(home):
