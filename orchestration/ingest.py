@@ -91,7 +91,8 @@ class ObjectLoad:
 
 
 def landing_files(obj: LandingObject, landing: Path) -> list[tuple[Path, str | None]]:
-    """The object's files in a stable order, each with its partition value (ads platform)."""
+    """The object's files in a stable order (their paths under its folder, sub-folders such as
+    <year>/<month>/ included), each with its partition value (ads platform)."""
     folder = obj.folder(landing)
     if not folder.is_dir():
         return []
@@ -99,10 +100,10 @@ def landing_files(obj: LandingObject, landing: Path) -> list[tuple[Path, str | N
     return [
         (path, sub.name if obj.partition_column else None)
         for sub in folders
-        for path in sorted(sub.iterdir())
-        # Not hidden files: a copy from a Mac leaves ._<name> beside each file.
+        for path in sorted(sub.rglob("*"))
+        # Not hidden files nor folders: a copy from a Mac leaves ._<name> beside each file.
         if path.is_file() and path.name.lower().endswith(LANDING_FORMATS)
-        and not path.name.startswith(".")
+        and not any(part.startswith(".") for part in path.relative_to(sub).parts)
     ]
 
 

@@ -182,15 +182,20 @@ def test_a_record_the_reader_rejects_is_quarantined_with_its_physical_line(home)
         ("00Q1", 1), ("00Q5", 5)]
 
 
-def test_a_mac_csv_loads_hidden_files_are_left_and_an_empty_file_is_named(home):
+def test_a_mac_csv_and_sub_folders_load_hidden_files_are_left_an_empty_one_named(home):
     # Excel for Mac ends lines with \r alone; a copy from a Mac leaves ._<name> files
     write(home.landing / "salesforce/Lead/Lead_1.csv",
           "\r".join([API_HEADER, lead_row("00Q1"), lead_row("00Q2")]) + "\r")
     write(home.landing / "salesforce/Lead/._Lead_1.csv", "\x00\x05\x16\x07 Mac OS X")
+    write(home.landing / "salesforce/Lead/.snapshot/Lead_1.csv", "not, a, lead")
+    # a dated sub-folder is part of the object's files, in path order
+    write(home.landing / "salesforce/Lead/2026/12/Lead.csv",
+          "\n".join([API_HEADER, lead_row("00Q3")]) + "\n")
 
     result = load(home, "salesforce__lead")
 
-    assert [(f.file, f.rows_loaded) for f in result.files] == [("salesforce/Lead/Lead_1.csv", 2)]
+    assert [(f.file, f.rows_loaded) for f in result.files] == [
+        ("salesforce/Lead/2026/12/Lead.csv", 1), ("salesforce/Lead/Lead_1.csv", 2)]
     write(home.landing / "salesforce/Lead/Lead_2.csv", "")
     with pytest.raises(LandingError, match=r"Lead_2.csv: line 1 \(the header\) is empty"):
         load(home, "salesforce__lead")
