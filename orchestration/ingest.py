@@ -37,7 +37,9 @@ create table if not exists raw.load_manifest (
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
     loaded_at timestamp not null,
-    columns varchar[]  -- the raw columns the file gave; null for files loaded before it was kept
+    -- the raw columns the file gave, comma-separated (snake_case names hold no comma; a list
+    -- type would not copy to the other engines); null for files loaded before it was kept
+    columns varchar
 )"""
 
 QUARANTINE_DDL = """
@@ -122,7 +124,7 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, obj: LandingObject) -> Non
     """
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)
-    con.execute("alter table raw.load_manifest add column if not exists columns varchar[]")
+    con.execute("alter table raw.load_manifest add column if not exists columns varchar")
     con.execute(QUARANTINE_DDL)
     con.execute(CARRIED_DDL)
     columns = {name: SQL_TYPES[kind] for name, kind in obj.all_columns.items()}
@@ -478,9 +480,10 @@ def _carry_lacked_columns(con: duckdb.DuckDBPyConnection, obj: LandingObject, fi
         return ()
     given_before = {row[0] for row in con.execute(
         # A file loaded before the manifest kept columns may have given any of them.
-        "select distinct unnest(coalesce(columns, $lacked)) from raw.load_manifest "
-        "where object = $object and load_id < $load",
-        {"lacked": lacked, "object": f"{obj.system}/{obj.name}", "load": load_id}).fetchall()}
+        "select distinct unnest(string_split(coalesce(columns, $lacked), ',')) "
+        "from raw.load_manifest where object = $object and load_id < $load",
+        {"lacked": ",".join(lacked), "object": f"{obj.system}/{obj.name}",
+         "load": load_id}).fetchall()}
     carried = [column for column in lacked if column in given_before]
     if not carried:
         return ()
@@ -594,7 +597,7 @@ def load_planned(con: duckdb.DuckDBPyConnection, plan: ObjectPlan,
                 "(?, ?, ?, ?, ?, ?, ?, ?, current_localtimestamp(), ?)",
                 [load_id, f"{obj.system}/{obj.name}", file.label, file.size, file.sha256,
                  result.rows_read, result.rows_loaded, result.rows_quarantined,
-                 list(mapping.values())],
+                 ",".join(mapping.values())],
             )
             con.execute("commit")
         except BaseException:
