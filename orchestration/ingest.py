@@ -271,8 +271,11 @@ def _json_lines(literal: str) -> str:
     # try() of json_type parses each line once; null is what json_valid would call invalid.
     return ("select _row, line, coalesce(try(json_type(line)) = 'OBJECT', false) as _object "
             "from (select row_number() over () as _row, column0 as line "
-            f"from read_csv({literal}, header = false, delim = '\\x1f', quote = '', escape = '', "
-            "columns = {'column0': 'varchar'}, strict_mode = false, max_line_size = 268435456)) "
+            # Nothing sniffed: a sniffer skips the blank lines a file starts with, and every
+            # later line's number would be off by them.
+            f"from read_csv({literal}, auto_detect = false, header = false, delim = '\\x1f', "
+            "quote = '', escape = '', columns = {'column0': 'varchar'}, strict_mode = false, "
+            "max_line_size = 268435456)) "
             # A line opening a JSON object is not blank: trim() need only look at the others.
             "where starts_with(line, '{') or trim(line) <> ''")
 

@@ -460,13 +460,16 @@ def test_json_lines_keep_a_broken_line_with_its_number(home):
         {"id": "e2", "type": "CLICK", "recipient": "a@b.com", "created": "2025-01-01T10:00:00Z",
          "email_campaign_id": "c1"},
     ]
+    # blank lines count, those the file starts with too
     write(home.landing / "hubspot/email_events/events.jsonl",
-          json.dumps(events[0]) + "\n{broken\n" + json.dumps(events[1]) + "\n")
+          "\n\n" + json.dumps(events[0]) + "\n{broken\n\n" + json.dumps(events[1]) + "\n")
 
     result = load(home, "hubspot__email_events")
 
     assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
-    assert query(home, "select line, reason from raw.quarantine") == [(2, "not a JSON object")]
+    assert query(home, "select line, reason from raw.quarantine") == [(4, "not a JSON object")]
+    assert query(home, "select id, _row from raw.hubspot__email_events order by id") == [
+        ("e1", 3), ("e2", 6)]
     assert query(home, "select id, created::varchar from raw.hubspot__email_events "
                        "order by id") == [("e1", "2025-01-01 10:00:00"),
                                           ("e2", "2025-01-01 10:00:00")]
