@@ -265,8 +265,9 @@ def _json_lines(literal: str) -> str:
     """SQL: the non-blank lines of a JSON lines file with their line number and whether they
     are a JSON object; a broken line is kept so that it is quarantined with its number.
 
-    A line may hold up to 256 MB (a property with a whole e-mail body): the reader's default
-    limit, 2 MB, would fail the file.
+    A line may hold up to 16 MB (a contact with many long properties): the reader's default
+    limit, 2 MB, would fail the file. Not more: a gzipped file's read buffer is sixteen lines,
+    and 256 MB lines asked for 4 GB at once.
     """
     # try() of json_type parses each line once; null is what json_valid would call invalid.
     return ("select _row, line, coalesce(try(json_type(line)) = 'OBJECT', false) as _object "
@@ -275,7 +276,7 @@ def _json_lines(literal: str) -> str:
             # later line's number would be off by them.
             f"from read_csv({literal}, auto_detect = false, header = false, delim = '\\x1f', "
             "quote = '', escape = '', columns = {'column0': 'varchar'}, strict_mode = false, "
-            "max_line_size = 268435456)) "
+            "max_line_size = 16777216)) "
             # A line opening a JSON object is not blank: trim() need only look at the others.
             "where starts_with(line, '{') or trim(line) <> ''")
 
@@ -421,7 +422,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
         else:
             value = parse_expression(text, kind)
         parsed.append(f"{value} as {_quote(normalized)}")
-        if kind == "text" and normalized != obj.key:
+        must_fill = normalized == obj.key or normalized in obj.filled
+        if kind == "text" and not must_fill:
             continue
         # Filled next to the parse, so that both share one trim() of the text.
         kept += [f"{text} as _text_{index}",
@@ -429,8 +431,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
         if kind != "text":
             checks.append((f"_filled_{index} and {_quote(normalized)} is null",
                            normalized, index, _REASONS[kind]))
-        if normalized == obj.key:
-            checks.append((f"not _filled_{index}", normalized, index, f"missing key {normalized}"))
+        if must_fill:
+            missing = "missing key" if normalized == obj.key else "missing"
+            checks.append((f"not _filled_{index}", normalized, index, f"{missing} {normalized}"))
     flags = [f"({condition}) as _bad_{i}" for i, (condition, *_) in enumerate(checks)]
     con.execute(
         f"create or replace temp table _typed as select *, {', '.join(flags) or 'true'} "

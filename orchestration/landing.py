@@ -45,6 +45,9 @@ class LandingObject:
     # The columns naming one record, when not the key alone: staging keeps the latest version
     # of each record so named (its latest_versions partition; keep the two in step).
     record: tuple[str, ...] = ()
+    # Columns besides the key that a row must fill, or be quarantined: a history row names
+    # the record it is the history of.
+    filled: tuple[str, ...] = ()
     # Columns a file that lacks them does not take from a record's earlier version (ingest.py:
     # a column a re-export lacks is carried over otherwise): their absence says something.
     not_carried: tuple[str, ...] = ()
@@ -103,7 +106,8 @@ OBJECTS: tuple[LandingObject, ...] = (
         # the lead a deleted lead was merged into
         deletable=True, optional={"phone": "text", "master_record_id": "text"}),
     _sf("LeadHistory", {"id": "text", "lead_id": "text", "created_date": "timestamp",
-                        "field": "text", "old_value": "text", "new_value": "text"}),
+                        "field": "text", "old_value": "text", "new_value": "text"},
+        filled=("lead_id",)),
     _sf("Contact", {"id": "text", "account_id": "text", "email": "text", "first_name": "text",
                     "last_name": "text", "title": "text", "lead_source": "text",
                     "owner_id": "text", "created_date": "timestamp"},
@@ -115,7 +119,8 @@ OBJECTS: tuple[LandingObject, ...] = (
         deletable=True, optional={"currency_iso_code": "text"}),
     _sf("OpportunityHistory", {"id": "text", "opportunity_id": "text",
                                "created_date": "timestamp", "stage_name": "text",
-                               "amount": "decimal"}),
+                               "amount": "decimal"},
+        filled=("opportunity_id",)),
     _sf("OpportunityContactRole", {"id": "text", "opportunity_id": "text", "contact_id": "text",
                                    "role": "text", "is_primary": "boolean"},
         deletable=True),

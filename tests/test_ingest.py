@@ -218,6 +218,18 @@ def test_json_lines_give_every_key_and_any_line_length(home):
         ("late", "c1", None), ("long", None, 3_000_000)]
 
 
+def test_a_gzipped_json_lines_file_loads_within_a_small_memory_limit(home):
+    # the reader's buffer for a compressed file is sixteen of its longest lines
+    write(home.landing / "hubspot/email_campaigns/campaigns.jsonl.gz",
+          '{"id": "c1", "name": "Launch"}\n{"id": "c2", "name": "Webinar"}\n')
+
+    with connect(home) as con:
+        con.execute("set memory_limit = '500MB'")
+        result = load_object(con, BY_TABLE["hubspot__email_campaigns"], home.landing)
+
+    assert result.rows_loaded == 2
+
+
 def test_a_json_lines_file_without_records_loads_nothing(home):
     write(home.landing / "hubspot/email_events/events.jsonl", "")
 
@@ -296,6 +308,21 @@ def test_a_column_a_reexport_lacks_keeps_each_record_s_earlier_value(home):
                        "list_contains(string_split(columns, ','), 'phone') "
                        "from raw.load_manifest order by load_id") == [
         (1, 22, True), (2, 20, False), (3, 22, True)]
+
+
+def test_a_history_row_naming_no_record_is_quarantined(home):
+    # the staging models' not-null test on lead_id would otherwise stop every mart
+    write(home.landing / "salesforce/LeadHistory/LeadHistory.csv", "\n".join([
+        "Id,LeadId,CreatedDate,Field,OldValue,NewValue",
+        "017A,00Q1,2025-03-04T10:15:00Z,Status,Open,Working",
+        "017B, ,2025-03-04T10:16:00Z,Status,Working,Qualified",
+    ]) + "\n")
+
+    load(home, "salesforce__lead_history")
+
+    assert query(home, "select id from raw.salesforce__lead_history") == [("017A",)]
+    assert query(home, "select record, column_name, value, reason from raw.quarantine") == [
+        (2, "lead_id", " ", "missing lead_id")]
 
 
 def test_a_trailing_delimiter_names_its_blank_column_by_position(home):
