@@ -1,5 +1,5 @@
 """The later days of the session's demo company (tests/conftest.py, demo_2k): held back from
-its first refresh, landed before its second, incremental one, with nine crafted changes."""
+its first refresh, landed before its second, incremental one, with ten crafted changes."""
 
 from __future__ import annotations
 
@@ -27,11 +27,14 @@ LATER_DAYS = 30
 # day2_<name>). And an opportunity with attributed touches, a campaign member who responded
 # and a sales task are deleted (re-exported with IsDeleted true, as queryAll exports deleted
 # records; the opportunity, in a Fivetran-style file, with _fivetran_deleted true): each leaves
-# the marts (files DELETED_FILES, landed as day2_<name>).
+# the marts (files DELETED_FILES, landed as day2_<name>). And a lead created before another
+# that was converted into an opportunity is converted into the same one, the same day: the
+# opportunity is credited to it now, and no longer to the other (SHARED_OPPORTUNITY_FILE).
 TAKEOVER_LEAD = "00QTAKEOVER0000001"
 CUSTOMER_CONTACT = "003CUSTOMER0000001"
 MOVED_ADDRESS = "moved-from-{}@example.invalid"
 MOVED_OPPORTUNITY = "opportunity_moved.csv"
+SHARED_OPPORTUNITY_FILE = "Lead_converted_into_another_s_opportunity.csv"
 DELETED_FILES = {"Opportunity": "opportunity_deleted.csv",
                  "CampaignMember": "CampaignMember_deleted.csv", "Task": "Task_deleted.csv"}
 
@@ -57,7 +60,7 @@ def _write_csv(path: Path, row: dict) -> None:
 
 
 def later_crafted_changes(home: Home, later: Path) -> None:
-    """Write the nine crafted changes into the held-back folder `later`."""
+    """Write the ten crafted changes into the held-back folder `later`."""
     with connect(home, read_only=True) as con:
         (email,), (customer_email,) = con.execute("""
             select contacts.email
@@ -102,6 +105,25 @@ def later_crafted_changes(home: Home, later: Path) -> None:
             select min(replace(touch_id, 'salesforce_campaign:', ''))
             from intermediate.int_touches_unioned
             where touch_source = 'salesforce_campaign'""").fetchone()
+        converted_first, shared_opportunity, converted_date, account, converted_too = \
+            con.execute("""
+            select first.lead_id, first.converted_opportunity_id, first.converted_date,
+                   first.converted_account_id, (
+                       select min(other.lead_id) from staging.stg_salesforce__leads as other
+                       where not other.is_deleted and not other.is_converted
+                           and other.created_at < first.created_at
+                           and other.lead_id not in ($moved, $deleted))
+            from staging.stg_salesforce__leads as first
+            where first.is_converted and first.converted_date is not null
+                and first.converted_opportunity_id in (
+                    select opportunity_id from marts.fct_opportunities
+                    where not is_account_missing
+                        and opportunity_id not in ($moved_opportunity, $deleted_opportunity))
+                and first.created_at > (select min(created_at) from staging.stg_salesforce__leads)
+            order by first.lead_id limit 1""", {"moved": moved_lead, "deleted": deleted_lead,
+                                                 "moved_opportunity": moved_opportunity,
+                                                 "deleted_opportunity": deleted_opportunity}
+        ).fetchone()
         deleted_task, = con.execute("""
             select min(activity_id) from intermediate.int_sales_touches_unioned
             where activity_type = 'task'""").fetchone()
@@ -139,6 +161,12 @@ def later_crafted_changes(home: Home, later: Path) -> None:
     converted.update(ConvertedAccountId=new_account, LastModifiedDate=moment,
                      SystemModstamp=moment)
     _write_csv(later / "salesforce" / "Lead" / "Lead_account_merged.csv", converted)
+    converted_later = _landed_record(home.landing / "salesforce" / "Lead", converted_too)
+    converted_later.update(IsConverted="true", ConvertedDate=converted_date.isoformat(),
+                           ConvertedOpportunityId=shared_opportunity, ConvertedAccountId=account,
+                           LastModifiedDate=moment, SystemModstamp=moment)
+    _write_csv(later / "salesforce" / "Lead" / SHARED_OPPORTUNITY_FILE, converted_later)
+    assert converted_first != converted_too
     for folder, record_id, column, deleted in [
             ("Opportunity", deleted_opportunity, "id",
              # purged from the recycle bin: Fivetran's flag alone

@@ -2,12 +2,12 @@
 the generator's ground truth; its incremental build checked against a full rebuild.
 
 The company (tests/conftest.py, demo_2k) was refreshed without its last 30 days, then
-incrementally with them and nine crafted changes: a lead that takes over a HubSpot-only
+incrementally with them and ten crafted changes: a lead that takes over a HubSpot-only
 contact's address, an opened e-mail re-exported as bounced, a customer contact in
 Salesforce with another HubSpot-only contact's address, a lead matched to a HubSpot contact
 by its address alone that changes its address, another such lead deleted, an account
-merged into another, and an opportunity, a campaign member and a task deleted
-(tests/demo_later.py)."""
+merged into another, an opportunity, a campaign member and a task deleted, and a lead
+converted into another's opportunity (tests/demo_later.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from demo_later import (
     DELETED_FILES,
     MOVED_ADDRESS,
     MOVED_OPPORTUNITY,
+    SHARED_OPPORTUNITY_FILE,
     TAKEOVER_LEAD,
 )
 from homes import copy_home
@@ -73,6 +74,7 @@ def test_every_landed_row_is_loaded_or_quarantined(warehouse):
             "'salesforce/Contact/day2_Contact_customer.csv', "
             "'salesforce/Lead/day2_Lead_account_merged.csv', "
             f"'salesforce/Opportunity/day2_{MOVED_OPPORTUNITY}', "
+            f"'salesforce/Lead/day2_{SHARED_OPPORTUNITY_FILE}', "
             + ", ".join(f"'salesforce/{folder}/day2_{name}'"
                         for folder, name in DELETED_FILES.items()) + ") "
             "group by object").fetchall()}
@@ -429,6 +431,31 @@ def test_the_incremental_build_removed_the_deleted_lead_everywhere(warehouse):
     assert one(home, """
         select count(*) from marts.fct_lead_funnel where journey_id = ?""",
                [f"hs_contact:{contact}"]) == (1,)
+
+
+def test_an_opportunity_two_leads_were_converted_into_counts_once(warehouse):
+    # The lead re-exported as converted into another's opportunity, created before it, the
+    # same day: the opportunity, its amount and its win are its journey's now, and no longer
+    # the other's, which the build found through the opportunity alone (its own lead did not
+    # change); the full rebuild (below) proves it the same as built whole.
+    home, _, _ = warehouse
+    lead, opportunity = one(home, """
+        select leads.lead_id, leads.converted_opportunity_id
+        from staging.stg_salesforce__leads as leads
+        inner join raw.load_manifest as load on leads._load_id = load.load_id
+        where load.file = ?""", [f"salesforce/Lead/day2_{SHARED_OPPORTUNITY_FILE}"])
+    assert one(home, """
+        select count(*) from staging.stg_salesforce__leads
+        where converted_opportunity_id = ?""", [opportunity]) == (2,)
+    assert one(home, """
+        select
+            (select journey_id from marts.fct_opportunities where opportunity_id = $2),
+            (select list(journey_id) from marts.fct_lead_funnel where opportunity_id = $2),
+            (select count(*) from marts.fct_lead_funnel
+             where opportunity_id is null and lead_id in (
+                 select lead_id from staging.stg_salesforce__leads
+                 where converted_opportunity_id = $2 and lead_id <> $1))""",
+               [lead, opportunity]) == (f"sf_lead:{lead}", [f"sf_lead:{lead}"], 1)
 
 
 def _deleted(home, folder: str) -> str:

@@ -170,8 +170,9 @@
     them), whose scoring inputs changed (int_journeys_scored's rows: scoring_inputs()), whose lead a newer
     load brought a record or history record of (its stage dates, its custom columns), whose
     opportunity a newer load brought a record or history record of (its amount, creation,
-    won and lost moments, whether it is missing), and whose account a newer load brought
-    (whether it is missing). -#}
+    won and lost moments, whether it is missing), whose account a newer load brought
+    (whether it is missing), and those converted into the opportunity of a journey computed
+    again (which of them the opportunity is credited to). -#}
 {% macro funnel_journeys_to_rebuild() -%}
     {%- set up_to = loaded_up_to('_seen_up_to') %}
     {{ journeys_reidentified() }}
@@ -194,6 +195,17 @@
             select account_id from {{ ref('stg_salesforce__accounts') }}
             where _load_id > {{ up_to }}
         )
+    union
+    -- converted into the opportunity of a journey computed again, now or before: which of
+    -- them it is credited to (macros/opportunity_sources.sql) may have changed
+    select journey_id from {{ ref('int_journeys_identified') }}
+    where opportunity_id in (
+        select opportunity_id from {{ ref('int_journeys_identified') }}
+        where journey_id in ({{ journeys_reidentified() }})
+        union
+        select opportunity_id from {{ this }}
+        where journey_id in ({{ journeys_reidentified() }})
+    )
 {%- endmacro %}
 
 {#- The journeys an incremental build of fct_definition_drift computes again: those with a

@@ -70,6 +70,28 @@ newest_load as (
 
 ),
 
+-- the opportunities credited to the journeys built (macros/opportunity_sources.sql): a
+-- journey converted into an opportunity credited to another has none here
+credited_opportunities as (
+
+    select
+        journey_id,
+        opportunity_id
+    from (
+        select
+            journey_id,
+            opportunity_id,
+            {{ opportunity_source_rank() }} as journey_rank
+        from {{ ref('int_journeys_identified') }}
+        where opportunity_id is not null
+        {%- if is_incremental() %}
+            and opportunity_id in (select journeys.opportunity_id from journeys)
+        {%- endif %}
+    ) as ranked
+    where journey_rank = 1
+
+),
+
 opportunities as (
 
     select * from {{ ref('stg_salesforce__opportunities') }}
@@ -132,7 +154,7 @@ joined as (
         journeys.lead_source,
         journeys.owner_id,
         journeys.hubspot_lifecycle_stage,
-        journeys.opportunity_id,
+        credited.opportunity_id,
         coalesce(scores.touches, 0) as touches,
         scores.first_touch_at,
         scores.mql_at as scored_mql_at,
@@ -155,17 +177,19 @@ joined as (
         opportunities.amount,
         opportunity_stages.won_at,
         opportunity_stages.lost_at,
-        journeys.opportunity_id is not null and opportunities.opportunity_id is null as is_opportunity_missing,
+        credited.opportunity_id is not null and opportunities.opportunity_id is null as is_opportunity_missing,
         journeys.account_id is not null and accounts.account_id is null as is_account_missing
     from journeys
     left join scores
         on journeys.journey_id = scores.journey_id
     left join lead_stages
         on journeys.lead_id = lead_stages.lead_id
+    left join credited_opportunities as credited
+        on journeys.journey_id = credited.journey_id
     left join opportunities
-        on journeys.opportunity_id = opportunities.opportunity_id
+        on credited.opportunity_id = opportunities.opportunity_id
     left join opportunity_stages
-        on journeys.opportunity_id = opportunity_stages.opportunity_id
+        on credited.opportunity_id = opportunity_stages.opportunity_id
     left join accounts
         on journeys.account_id = accounts.account_id
 

@@ -65,10 +65,7 @@ source_journeys as (
         journey_id,
         lead_id,
         sourced_by,
-        row_number() over (
-            partition by opportunity_id
-            order by converted_date, created_at, lead_id
-        ) as journey_rank
+        {{ opportunity_source_rank() }} as journey_rank
     from journeys
     where opportunity_id is not null
 
