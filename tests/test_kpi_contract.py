@@ -210,7 +210,7 @@ def test_under_a_lenient_contract_every_suite_passes_and_a_warning_does_not_bloc
     assert lenient.ok
     # 100 days to decide: D is pending, not ignored; 60 days of wait allowed: D's 59.96 is in
     assert list(_failed(lenient)) == ["warn.data_contract.sources_fresh__hubspot"]
-    assert len(lenient.contract) == 39
+    assert len(lenient.contract) == 42
     freshness = _results(runs["home"], lenient.run_id, "sources_fresh__hubspot")
     assert [(period, passed) for period, _, _, passed in freshness] == [(None, False)]
 
@@ -299,10 +299,10 @@ def test_an_earlier_outcome_holds_only_for_the_same_build_parameters_and_expecta
         e.key: (Outcome(e, True, 10, 0, ()), "run-1") for e in expectations})
     current = replace(earlier, checked={})
     reused, pending = reusable(expectations, earlier, current, tables)
-    # the three freshness expectations read a view: validated again, the 36 others taken
+    # the three freshness expectations read a view: validated again, the 39 others taken
     assert [e.name for e in pending] == [
         "sources_fresh__salesforce", "sources_fresh__hubspot", "sources_fresh__ads"]
-    assert len(reused) == 36 and {run for _, run in reused.values()} == {"run-1"}
+    assert len(reused) == 39 and {run for _, run in reused.values()} == {"run-1"}
     # acceptance made blocking: another expectation under the same name, validated
     changed = [replace(e, severity="error") if e.name == "acceptance_rate" else e
                for e in expectations]
@@ -367,7 +367,7 @@ def test_a_refresh_with_nothing_new_takes_the_builds_outcomes_and_checks_freshne
     session_run = crafted_company[1].run_id
     assert refresh.returncode == 0, refresh.stderr[-3000:]
     assert "dbt build: skip" in refresh.stderr
-    assert (f"KPI contract: 36 expectations on the tables of build {session_run} as its last "
+    assert (f"KPI contract: 39 expectations on the tables of build {session_run} as its last "
             "validation found them; 3 validated") in refresh.stderr
     # the view was read again: hubspot is 3 days stale now, fresh at the session's refresh
     assert "[warn] data_contract.sources_fresh__hubspot" in refresh.stdout
@@ -379,7 +379,7 @@ def test_a_refresh_with_nothing_new_takes_the_builds_outcomes_and_checks_freshne
         select expectation, period, value, threshold, passed from marts.contract_results
         where run_id = '{}' and mart <> 'source_freshness' order by all"""
     taken = _rows(home, results.format(this_run))
-    assert len(taken) == 239 and taken == _rows(home, results.format(session_run))
+    assert len(taken) == 284 and taken == _rows(home, results.format(session_run))
 
 
 def test_alignment_check_reads_the_tables_and_the_next_refresh_takes_what_it_found(
@@ -390,7 +390,7 @@ def test_alignment_check_reads_the_tables_and_the_next_refresh_takes_what_it_fou
     assert "[error] data_contract.funnel_never_grows_down__leads_mqls" in check.stdout
     # the refresh after it, with nothing new, takes the check's outcomes on the same build
     assert after.returncode == 1
-    assert (f"KPI contract: 36 expectations on the tables of build {crafted_company[1].run_id}"
+    assert (f"KPI contract: 39 expectations on the tables of build {crafted_company[1].run_id}"
             " as its last validation found them; 3 validated") in after.stderr
     assert "[error] data_contract.funnel_never_grows_down__leads_mqls" in after.stderr
     home = nothing_new["home"]

@@ -91,17 +91,6 @@
     round({{ expression }}, {{ places }})
 {%- endmacro %}
 
-{#- An amount in the reporting currency: as it is when its currency is the reporting one (or
-    unknown), else times the FX rate (null when no rate is known). -#}
-{% macro to_reporting_currency(amount, currency, rate) -%}
-    case
-        when {{ currency }} is null
-            or upper(trim({{ currency }})) = '{{ attribution_config()["reporting_currency"] | upper }}'
-            then {{ amount }}
-        else {{ amount }} * {{ rate }}
-    end
-{%- endmacro %}
-
 {#- The journeys an incremental build of fct_touchpoints computes again: those with a touch
     (int_touches_unioned, int_sales_touches_unioned) or a funnel row (its account) written or
     gone since its newest load, and those with a built touch whose campaign key

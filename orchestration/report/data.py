@@ -242,7 +242,8 @@ def nurture_now(con: duckdb.DuckDBPyConnection) -> dict | None:
 
 def campaign_roi(con: duckdb.DuckDBPyConnection, top: int = 12) -> pd.DataFrame | None:
     """Lifetime ROI under every attribution model of the campaigns with spend that spent or
-    earned the most: months summed first, then divided (docs/attribution.md)."""
+    earned the most: months summed first, then divided (docs/attribution.md). A month whose
+    spend is unknown (a currency without an FX rate) leaves the lifetime spend and ROI unknown."""
     return frame(con, """
         with lifetime as (
             select campaign_key,
@@ -250,7 +251,7 @@ def campaign_roi(con: duckdb.DuckDBPyConnection, top: int = 12) -> pd.DataFrame 
                    any_value(channel) as channel,
                    attribution_model,
                    any_value(currency) as currency,
-                   sum(spend) as spend,
+                   case when count(spend) = count(*) then sum(spend) end as spend,
                    sum(attributed_won_revenue) as won_revenue,
                    sum(attributed_pipeline) as pipeline
             from marts.fct_campaign_roi
@@ -263,7 +264,7 @@ def campaign_roi(con: duckdb.DuckDBPyConnection, top: int = 12) -> pd.DataFrame 
                                             campaign_key) as campaign_rank
             from lifetime
             group by campaign_key
-            having max(spend) > 0
+            having max(spend) > 0 or max(spend) is null
         )
         select lifetime.*,
                (won_revenue - spend) / spend as roi,
@@ -275,17 +276,19 @@ def campaign_roi(con: duckdb.DuckDBPyConnection, top: int = 12) -> pd.DataFrame 
 
 
 def roi_totals(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """Campaigns with spend, and their spend and won revenue, under the linear model."""
+    """Campaigns with spend, and their spend (null when some is unknown) and won revenue, under
+    the linear model."""
     result = frame(con, """
         with lifetime as (
-            select campaign_key, sum(spend) as spend, sum(attributed_won_revenue) as won_revenue,
+            select campaign_key, case when count(spend) = count(*) then sum(spend) end as spend,
+                   sum(attributed_won_revenue) as won_revenue,
                    any_value(currency) as currency
             from marts.fct_campaign_roi
             where line_type = 'campaign' and attribution_model = 'linear'
             group by campaign_key
         )
-        select count(*) filter (where spend > 0) as campaigns_with_spend,
-               sum(spend) as spend,
+        select count(*) filter (where spend > 0 or spend is null) as campaigns_with_spend,
+               case when count(spend) = count(*) then sum(spend) end as spend,
                count(*) filter (where spend > 0 and won_revenue > spend) as paying_back,
                any_value(currency) as currency
         from lifetime""")

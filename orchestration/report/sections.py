@@ -199,9 +199,10 @@ def campaign_roi(con: duckdb.DuckDBPyConnection) -> Section:
         section.empty = NO_DATA.format(what="campaign spend")
         return section
     linear = df[(df["attribution_model"] == "linear") & df["roi"].notna()]
+    spent = (f"{money(totals['spend'], totals['currency'])} in all" if pd.notna(totals["spend"])
+             else "some of it in a currency without an FX rate")
     words = (f"{totals['paying_back']} of {totals['campaigns_with_spend']} campaigns with spend "
-             f"({money(totals['spend'], totals['currency'])} in all) earned back more than they "
-             f"cost under linear attribution")
+             f"({spent}) earned back more than they cost under linear attribution")
     if not linear.empty:
         best = linear.sort_values(["roi", "campaign_rank"], ascending=[False, True]).iloc[0]
         words += (f"; {best['campaign_name']} returns the most: "

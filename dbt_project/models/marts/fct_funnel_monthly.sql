@@ -1,7 +1,8 @@
 {#- Funnel KPIs per cohort month (month the lead was created, in var reporting_timezone),
     sourced_by and channel: how many leads reached each stage, and stage-to-stage conversion
     rates (null, not 0, when nothing reached the earlier stage). Handoff KPIs (acceptance,
-    rejection, pending) count the handoffs: the sales-ready leads (SRL). -#}
+    rejection, pending) count the handoffs: the sales-ready leads (SRL). Amounts in the
+    reporting currency (macros/currency.sql). -#}
 with
 
 funnel as (
@@ -25,6 +26,7 @@ cohorts as (
         won_at,
         lost_at,
         amount,
+        amount_converted,
         is_handed_over,
         is_accepted
     from funnel
@@ -53,8 +55,8 @@ counted as (
         count(opportunity_id) as opportunities,
         count(won_at) as won,
         count(lost_at) as lost,
-        coalesce(sum(case when won_at is not null then amount end), 0) as won_amount,
-        coalesce(sum(case when opportunity_id is not null then amount end), 0) as pipeline_amount
+        {{ sum_converted('amount_converted', 'amount', 'won_at is not null') }} as won_amount,
+        {{ sum_converted('amount_converted', 'amount', 'opportunity_id is not null') }} as pipeline_amount
     from cohorts
     group by
         cohort_month,

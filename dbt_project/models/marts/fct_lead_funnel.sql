@@ -175,6 +175,7 @@ joined as (
         coalesce(lead_stages.stage_dates_inferred, false) as stage_dates_inferred,
         opportunities.created_at as opportunity_created_at,
         opportunities.amount,
+        opportunity_stages.amount_converted,
         opportunity_stages.won_at,
         opportunity_stages.lost_at,
         credited.opportunity_id is not null and opportunities.opportunity_id is null as is_opportunity_missing,
@@ -327,6 +328,7 @@ final as (
         mql_dated.won_at,
         mql_dated.lost_at,
         mql_dated.amount,
+        mql_dated.amount_converted,
         case
             when mql_dated.won_at is not null then 'won'
             when mql_dated.lost_at is not null then 'lost'

@@ -97,6 +97,7 @@ final as (
         opportunity_stages.stage_category,
         opportunities.amount,
         opportunities.currency_iso_code,
+        opportunity_stages.amount_converted,
         opportunities.created_at,
         opportunities.close_date,
         opportunity_stages.won_at,

@@ -1,6 +1,7 @@
 {#- Warn only: spend and opportunity amounts in a currency other than the reporting one with
-    no row in seeds/fx_rates.csv. They are not converted (null) and so left out of the
-    attribution marts' sums; add the currency's rates. -#}
+    no row in seeds/fx_rates.csv. They are not converted (null): the marts' sums that hold
+    them are null (macros/currency.sql), attribution's credited amounts leave them out; add the
+    currency's rates. -#}
 {{ config(severity='warn', meta={'dagster': {'ref': {'name': 'int_campaign_spend_converted'}}}) }}
 
 with
@@ -13,9 +14,12 @@ unconverted as (
 
     union all
 
-    select 'opportunity' as amount_of, currency, conversion_month as amount_month
-    from {{ ref('int_conversions_listed') }}
-    where amount is null and amount_original is not null
+    select
+        'opportunity' as amount_of,
+        upper(trim(currency_iso_code)) as currency,
+        coalesce(cast({{ dbt.date_trunc('month', 'close_date') }} as date), created_month) as amount_month
+    from {{ ref('fct_opportunities') }}
+    where amount_converted is null and amount is not null
 
 ),
 

@@ -1,7 +1,8 @@
 {#- Marketing spend per month and source campaign (fct_campaign_spend_monthly: ad platforms by
     spend day, Salesforce campaign ActualCost spread over its months), with the canonical
     campaign it belongs to (int_campaign_keys_mapped) and the amount in the reporting currency
-    (var attribution.reporting_currency) at the rate of the spend month (seeds/fx_rates). -#}
+    (var attribution.reporting_currency) at the rate of the spend month (seeds/fx_rates, as
+    fct_campaign_spend_monthly converts it). -#}
 
 with
 
@@ -17,12 +18,6 @@ campaign_keys as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('int_fx_rates_ranged') }}
-
-),
-
 keyed as (
 
     select
@@ -33,7 +28,9 @@ keyed as (
         spend.campaign_id as source_campaign_key,
         spend.campaign_name as source_campaign_name,
         upper(trim(spend.currency)) as currency,
-        spend.spend as spend_original
+        spend.spend as spend_original,
+        spend.fx_rate,
+        spend.spend_converted
     from spend
 
 ),
@@ -52,16 +49,12 @@ final as (
         coalesce(campaign_keys.channel, 'unmapped') as channel,
         keyed.currency,
         keyed.spend_original,
-        fx_rates.rate_to_reporting as fx_rate,
-        {{ to_reporting_currency('keyed.spend_original', 'keyed.currency', 'fx_rates.rate_to_reporting') }} as spend
+        keyed.fx_rate,
+        keyed.spend_converted as spend
     from keyed
     left join campaign_keys
         on keyed.source_system = campaign_keys.source_system
             and keyed.source_campaign_key = campaign_keys.source_campaign_key
-    left join fx_rates
-        on keyed.currency = fx_rates.currency
-            and keyed.spend_month >= fx_rates.valid_from
-            and keyed.spend_month < fx_rates.valid_to
 
 )
 

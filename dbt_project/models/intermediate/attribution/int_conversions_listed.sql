@@ -1,9 +1,10 @@
 {#- Every conversion attribution credits, one row per milestone reached:
     - lead_created, mql, sal: each lead journey of fct_lead_funnel at created_at, mql_at, sal_at;
     - opportunity_created, won: each opportunity of fct_opportunities at its creation and at
-      won_at (its close date), with its amount in the reporting currency (seeds/fx_rates at
-      the month of the creation or the close). An opportunity no lead was converted into has
-      no journey, so no touch: it is reported as unattributed, never lost.
+      won_at (its close date), with its amount in the reporting currency
+      (fct_opportunities.amount_converted: one rate for both, its close date's month). An
+      opportunity no lead was converted into has no journey, so no touch: it is reported as
+      unattributed, never lost.
     The lookback window of each milestone (var attribution.lookback_days) starts
     window_start_at; the moments of the lead's and the opportunity's creation place the W-shaped
     and full-path key touches. conversion_month: the reporting-time-zone month of the moment,
@@ -75,12 +76,6 @@ journeys as (
 
 ),
 
-fx_rates as (
-
-    select * from {{ ref('int_fx_rates_ranged') }}
-
-),
-
 lead_milestones as (
 
     {%- for milestone, column in [('lead_created', 'created_at'), ('mql', 'mql_at'), ('sal', 'sal_at')] %}
@@ -93,7 +88,8 @@ lead_milestones as (
         created_at as lead_created_at,
         cast(null as {{ dbt.type_timestamp() }}) as opportunity_created_at,
         cast(null as {{ type_double() }}) as amount_original,
-        cast(null as {{ dbt.type_string() }}) as currency
+        cast(null as {{ dbt.type_string() }}) as currency,
+        cast(null as {{ type_double() }}) as amount
     from funnel
     where {{ column }} is not null
     {% if not loop.last %}union all{% endif %}
@@ -113,7 +109,8 @@ opportunity_milestones as (
         journeys.created_at as lead_created_at,
         opportunities.created_at as opportunity_created_at,
         cast(opportunities.amount as {{ type_double() }}) as amount_original,
-        upper(trim(opportunities.currency_iso_code)) as currency
+        upper(trim(opportunities.currency_iso_code)) as currency,
+        cast(opportunities.amount_converted as {{ type_double() }}) as amount
     from opportunities
     left join journeys
         on opportunities.journey_id = journeys.journey_id
@@ -165,13 +162,9 @@ final as (
         {{ dbt.dateadd('day', '-1 * dated.lookback_days', 'dated.converted_at') }} as window_start_at,
         dated.currency,
         dated.amount_original,
-        {{ to_reporting_currency('dated.amount_original', 'dated.currency', 'fx_rates.rate_to_reporting') }} as amount,
+        dated.amount,
         newest_load.load_id as _seen_up_to
     from dated
-    left join fx_rates
-        on dated.currency = fx_rates.currency
-            and dated.conversion_month >= fx_rates.valid_from
-            and dated.conversion_month < fx_rates.valid_to
     cross join newest_load
 
 )

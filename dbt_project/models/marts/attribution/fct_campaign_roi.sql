@@ -4,7 +4,9 @@
     weights summed, amounts times weights). Spend of a campaign no touch of the warehouse ever
     reached is no campaign line: it shows as the line `unexplained_spend` of its month and
     channel. Conversions with no touch show as the line `unattributed`. Platform-reported
-    conversions are never read. Ratios are null when their denominator is 0. -#}
+    conversions are never read. Ratios are null when their denominator is 0. A line's spend
+    holding an amount whose currency has no FX rate is null, not too small or 0
+    (macros/currency.sql), and so are its costs per conversion and ROI. -#}
 
 with
 
@@ -42,9 +44,9 @@ spend_lines as (
         end as campaign_name,
         spend.channel,
         spend.spend_month as report_month,
-        sum(spend.spend) as spend,
-        sum(case when spend.spend_source = 'ad_platform' then spend.spend else 0 end) as ad_platform_spend,
-        sum(case when spend.spend_source = 'salesforce_campaign' then spend.spend else 0 end) as campaign_cost,
+        {{ sum_converted('spend.spend', 'spend.spend_original') }} as spend,
+        {{ sum_converted('spend.spend', 'spend.spend_original', "spend.spend_source = 'ad_platform'") }} as ad_platform_spend,
+        {{ sum_converted('spend.spend', 'spend.spend_original', "spend.spend_source = 'salesforce_campaign'") }} as campaign_cost,
         count(distinct case when touched_campaigns.campaign_key is null then spend.campaign_key end) as unexplained_campaigns
     from spend
     left join touched_campaigns
@@ -147,10 +149,10 @@ combined as (
                 then lines.campaign_key
             else 'campaign'
         end as line_type,
-        coalesce(spend_lines.spend, 0) as spend,
-        coalesce(spend_lines.ad_platform_spend, 0) as ad_platform_spend,
-        coalesce(spend_lines.campaign_cost, 0) as campaign_cost,
-        coalesce(spend_lines.unexplained_campaigns, 0) as unexplained_campaigns,
+        -- a line without spend spent 0; a line whose spend has no FX rate keeps its null
+        {%- for amount in ['spend', 'ad_platform_spend', 'campaign_cost', 'unexplained_campaigns'] %}
+        case when spend_lines.campaign_key is null then 0 else spend_lines.{{ amount }} end as {{ amount }},
+        {%- endfor %}
         coalesce(touch_lines.touches, 0) as touches,
         coalesce(touch_lines.people_touched, 0) as people_touched,
         coalesce(attributed.attributed_leads, 0) as attributed_leads,

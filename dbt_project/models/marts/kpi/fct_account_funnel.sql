@@ -64,7 +64,7 @@ account_opportunities as (
         min(created_at) as first_opportunity_at,
         count(won_at) as won_opportunities,
         min(won_at) as first_won_at,
-        coalesce(sum(case when won_at is not null then amount end), 0) as won_amount
+        {{ sum_converted('amount_converted', 'amount', 'won_at is not null') }} as won_amount
     from opportunities
     where account_id is not null
     group by account_id
@@ -92,7 +92,7 @@ final as (
         account_opportunities.first_won_at is not null as is_won,
         account_opportunities.first_won_at,
         coalesce(account_opportunities.won_opportunities, 0) as won_opportunities,
-        coalesce(account_opportunities.won_amount, 0) as won_amount,
+        case when account_opportunities.account_id is null then 0 else account_opportunities.won_amount end as won_amount,
         case
             when account_opportunities.first_won_at is not null then 'won'
             when account_opportunities.first_opportunity_at is not null then 'opportunity'

@@ -163,6 +163,7 @@ final as (
         opportunities.created_at,
         opportunities.stage_category,
         opportunities.amount,
+        opportunities.amount_converted,
         opportunities.is_won,
         coalesce(contacts.contacts_with_role, 0) as contacts_with_role,
         roles_covered.roles_covered,

@@ -4,8 +4,8 @@
     the campaign's start date to its end date (a missing date: the other one's month alone; an
     end before the start: the start month alone; no dates: not spread, left out). Dates are
     calendar dates as the systems record them, not converted between time zones. Amounts are in
-    each row's currency: no conversion is made yet, so a multi-currency total adds different
-    currencies. A campaign is attributable when at least one lead journey has a touch on it,
+    each row's currency (spend), and in the reporting currency at the FX rate of the spend month
+    (spend_converted; null when the currency has no rate). A campaign is attributable when at least one lead journey has a touch on it,
     at any time up to the as-of moment: a response to the Salesforce campaign (a campaign
     member who responded, on a lead or on a contact converted from one), or a HubSpot form
     submitted on a page whose URL carries the ad campaign's utm_campaign. -#}
@@ -28,6 +28,12 @@ campaigns as (
 touches as {{ not_materialized() }} (
 
     select * from {{ ref('int_touches_unioned') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_ranged') }}
 
 ),
 
@@ -163,16 +169,22 @@ unioned as (
 final as (
 
     select
-        spend_month,
-        spend_source,
-        platform,
-        campaign_id,
-        campaign_name,
-        currency,
-        spend,
-        attributed_journeys,
-        attributed_journeys > 0 as is_attributable
+        unioned.spend_month,
+        unioned.spend_source,
+        unioned.platform,
+        unioned.campaign_id,
+        unioned.campaign_name,
+        unioned.currency,
+        unioned.spend,
+        fx_rates.rate_to_reporting as fx_rate,
+        {{ to_reporting_currency('unioned.spend', 'unioned.currency', 'fx_rates.rate_to_reporting') }} as spend_converted,
+        unioned.attributed_journeys,
+        unioned.attributed_journeys > 0 as is_attributable
     from unioned
+    left join fx_rates
+        on upper(trim(unioned.currency)) = fx_rates.currency
+            and unioned.spend_month >= fx_rates.valid_from
+            and unioned.spend_month < fx_rates.valid_to
 
 )
 

@@ -5,7 +5,10 @@
     up: lead counts follow the creation cohort as fct_funnel_monthly does, handoff outcomes
     and the SLA come from fct_lead_handoff (by the lead's cohort month too), pipeline by the
     month an opportunity was created, won revenue by the month of its close date, spend by the
-    month fct_campaign_spend_monthly puts it in. Rates are null when their denominator is 0. -#}
+    month fct_campaign_spend_monthly puts it in. Amounts in the reporting currency
+    (fct_opportunities.amount_converted, fct_campaign_spend_monthly.spend_converted); a sum
+    holding one without an FX rate is null (macros/currency.sql). Rates are null when their
+    denominator is 0. -#}
 {%- set kpis = scorecard_kpis() -%}
 
 with
@@ -171,7 +174,8 @@ opportunity_sources as (
         opportunities.opportunity_id,
         opportunities.created_at,
         opportunities.won_at,
-        coalesce(opportunities.amount, 0) as amount,
+        opportunities.amount,
+        opportunities.amount_converted,
         coalesce(funnel.sourced_by, source_channel_map.sourced_by, 'unknown') as sourced_by
     from opportunities
     left join funnel
@@ -186,10 +190,10 @@ pipeline as (
 
     select
         {{ reporting_month('created_at') }} as report_month,
-        sum(amount) as pipeline_amount,
-        sum(case when sourced_by = 'marketing' then amount else 0 end) as marketing_pipeline_amount,
-        sum(case when sourced_by = 'sales' then amount else 0 end) as sales_pipeline_amount,
-        sum(case when sourced_by = 'partner' then amount else 0 end) as partner_pipeline_amount
+        {{ sum_converted('amount_converted', 'amount') }} as pipeline_amount,
+        {{ sum_converted('amount_converted', 'amount', "sourced_by = 'marketing'") }} as marketing_pipeline_amount,
+        {{ sum_converted('amount_converted', 'amount', "sourced_by = 'sales'") }} as sales_pipeline_amount,
+        {{ sum_converted('amount_converted', 'amount', "sourced_by = 'partner'") }} as partner_pipeline_amount
     from opportunity_sources
     group by {{ reporting_month('created_at') }}
 
@@ -200,10 +204,10 @@ bookings as (
 
     select
         cast({{ dbt.date_trunc('month', 'won_at') }} as date) as report_month,
-        sum(amount) as won_amount,
-        sum(case when sourced_by = 'marketing' then amount else 0 end) as marketing_won_amount,
-        sum(case when sourced_by = 'sales' then amount else 0 end) as sales_won_amount,
-        sum(case when sourced_by = 'partner' then amount else 0 end) as partner_won_amount
+        {{ sum_converted('amount_converted', 'amount') }} as won_amount,
+        {{ sum_converted('amount_converted', 'amount', "sourced_by = 'marketing'") }} as marketing_won_amount,
+        {{ sum_converted('amount_converted', 'amount', "sourced_by = 'sales'") }} as sales_won_amount,
+        {{ sum_converted('amount_converted', 'amount', "sourced_by = 'partner'") }} as partner_won_amount
     from opportunity_sources
     where won_at is not null
     group by cast({{ dbt.date_trunc('month', 'won_at') }} as date)
@@ -214,8 +218,8 @@ spend_monthly as (
 
     select
         spend_month as report_month,
-        sum(spend) as spend,
-        sum(case when not is_attributable then spend else 0 end) as unattributed_spend
+        {{ sum_converted('spend_converted', 'spend') }} as spend,
+        {{ sum_converted('spend_converted', 'spend', 'not is_attributable') }} as unattributed_spend
     from spend
     group by spend_month
 
@@ -244,16 +248,15 @@ joined as (
         coalesce(mql_conversions.marketing_mqls_to_sql, 0) as marketing_mqls_to_sql,
         coalesce(cohorts.sqls, 0) as sqls,
         coalesce(cohorts.won_leads, 0) as won_leads,
-        coalesce(pipeline.pipeline_amount, 0) as pipeline_amount,
-        coalesce(pipeline.marketing_pipeline_amount, 0) as marketing_pipeline_amount,
-        coalesce(pipeline.sales_pipeline_amount, 0) as sales_pipeline_amount,
-        coalesce(pipeline.partner_pipeline_amount, 0) as partner_pipeline_amount,
-        coalesce(bookings.won_amount, 0) as won_amount,
-        coalesce(bookings.marketing_won_amount, 0) as marketing_won_amount,
-        coalesce(bookings.sales_won_amount, 0) as sales_won_amount,
-        coalesce(bookings.partner_won_amount, 0) as partner_won_amount,
-        coalesce(spend_monthly.spend, 0) as spend,
-        coalesce(spend_monthly.unattributed_spend, 0) as unattributed_spend,
+        {#- a month without a row has no amount: 0; one with a row keeps its null (no FX rate) #}
+        {%- for source, amounts in [
+            ('pipeline', ['pipeline_amount', 'marketing_pipeline_amount', 'sales_pipeline_amount', 'partner_pipeline_amount']),
+            ('bookings', ['won_amount', 'marketing_won_amount', 'sales_won_amount', 'partner_won_amount']),
+            ('spend_monthly', ['spend', 'unattributed_spend'])] %}
+        {%- for amount in amounts %}
+        case when {{ source }}.report_month is null then 0 else {{ source }}.{{ amount }} end as {{ amount }},
+        {%- endfor %}
+        {%- endfor %}
         definition_drift.definition_agreement_rate
     from months
     left join cohorts
