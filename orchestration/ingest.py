@@ -157,6 +157,30 @@ def parse_expression(column: str, kind: ColumnType) -> str:
     return f"try_cast({value} as double)"
 
 
+# Below 2^53 a double holds every integer exactly; above, its integer text would show digits
+# the exporter's number never had.
+_EXACT_INTEGERS = 2 ** 53
+
+
+def float_text(number: str, text: str) -> str:
+    """SQL: the text of a floating-point value, ``number``: its integer's text when it is a
+    whole number (`1001.0` is '1001', `-0.0` is '0'), else ``text``, the reader's (`82.5`,
+    nan, inf).
+
+    An export that writes integers as floats (pandas' nullable ints in JSON, a double custom
+    column in Parquet) then gives the text the CSV export of the record gives: ids are kept as
+    text, and `1001.0` would not join `1001`."""
+    return (f"case when abs({number}) < {_EXACT_INTEGERS} and {number} = trunc({number}) "
+            f"then cast(cast({number} as bigint) as varchar) else {text} end")
+
+
+def text_expression(column: str, source_type: str) -> str:
+    """SQL: the text of the source's ``column`` of type ``source_type`` (as DuckDB names it):
+    floating-point columns as float_text gives, any other as DuckDB casts it."""
+    text = f"cast({column} as varchar)"
+    return float_text(column, text) if source_type in ("DOUBLE", "FLOAT") else text
+
+
 # The case-safe suffix's alphabet: one character per five of a 15-character Salesforce Id.
 _ID_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
@@ -251,14 +275,23 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path) -> str:
         return f"select *, row_number() over () as _row from read_parquet({literal})"
     con.execute(f"create or replace temp table _lines as {_json_lines(literal)}")
     keys = _json_keys(con, "_lines")
-    # One JSON parse per line extracts every key at once.
+    # One JSON parse per line extracts every key at once, one more tells their types.
     paths = ", ".join(_json_path(key) for key in keys)
-    fields = ", ".join(f"_values[{i + 1}] as {_quote(key)}" for i, key in enumerate(keys))
+    fields = ", ".join(f"{_json_text(i + 1)} as {_quote(key)}" for i, key in enumerate(keys))
     if not keys:  # no JSON object, nothing but _row to give
         return "select _row from _lines where _object"
     return (f"select {fields}, _row "
-            f"from (select _row, json_extract_string(line, [{paths}]) as _values from _lines "
-            "where _object)")
+            f"from (select _row, json_extract_string(line, [{paths}]) as _values, "
+            f"json_type(line, [{paths}]) as _types from _lines where _object)")
+
+
+def _json_text(position: int) -> str:
+    """SQL: the text of the JSON value at ``position`` of _values: a number written as a float
+    (`1001.0`) as float_text gives, any other as the reader extracts it (a string such as
+    "1001.0" unchanged: the exporter wrote it as text)."""
+    value = f"_values[{position}]"
+    number = float_text(f"try_cast({value} as double)", value)
+    return f"case when _types[{position}] = 'DOUBLE' then {number} else {value} end"
 
 
 def _json_lines(literal: str) -> str:
@@ -361,11 +394,13 @@ def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return [row[0] for row in con.execute(f"describe select * from {reader}").fetchall()]
 
 
-def _source_columns(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> list[str]:
+def _source_types(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> dict[str, str]:
+    """The source's columns, each with its type as DuckDB names it."""
     if path.name.lower().endswith((".csv", ".csv.gz")):
         # The header the reader was given: describing the reader would sniff the file again.
-        return _csv_header(path)[0]
-    return [row[0] for row in con.execute(f"describe {source}").fetchall() if row[0] != "_row"]
+        return dict.fromkeys(_csv_header(path)[0], "VARCHAR")
+    return {name: kind for name, kind, *_ in con.execute(f"describe {source}").fetchall()
+            if name != "_row"}
 
 
 def _check_header(path: Path, obj: LandingObject, mapping: dict[str, str]) -> None:
@@ -400,8 +435,8 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, obj: LandingObject,
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, file_label: str,
-               partition: str | None, source: str, mapping: dict[str, str],
-               load_id: int) -> FileLoad:
+               partition: str | None, source: str, source_types: Mapping[str, str],
+               mapping: dict[str, str], load_id: int) -> FileLoad:
     """Quarantine the file's records that break the contract and load the rest.
 
     The source is read once, into temp table _typed: values parsed, one flag per check, and
@@ -411,7 +446,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, obj: LandingObject, path: Path, f
     parsed, kept, checks = [], [], []
     for index, (original, normalized) in enumerate(mapping.items()):
         kind = typed.get(normalized, "text")
-        text = f"cast({_quote(original)} as varchar)"
+        text = text_expression(_quote(original), source_types[original])
         # The key trimmed here, not in staging: a record's versions are ranked by their key,
         # and `00Q1 ` ranked apart from `00Q1` would stage one record twice. Salesforce Ids
         # (the key and the references) in one form, 18 characters, for the same reason.
@@ -592,10 +627,11 @@ def load_planned(con: duckdb.DuckDBPyConnection, plan: ObjectPlan,
         con.execute("begin transaction")
         try:
             source = _source(con, file.path)
-            mapping = _header_mapping(file.path, obj, _source_columns(con, file.path, source))
+            types = _source_types(con, file.path, source)
+            mapping = _header_mapping(file.path, obj, list(types))
             _add_new_columns(con, obj, mapping)
             result = _load_file(con, obj, file.path, file.label, file.partition, source,
-                                mapping, load_id)
+                                types, mapping, load_id)
             result = replace(result, columns_carried=_carry_lacked_columns(
                 con, obj, file.label, mapping, load_id))
             con.execute(

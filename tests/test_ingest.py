@@ -8,13 +8,17 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import dagster as dg
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from orchestration.assets.ingestion import raw_objects
 from orchestration.home import contract_file
-from orchestration.ingest import LandingError, load_object, load_objects
+from orchestration.ingest import LandingError, load_object, load_objects, text_expression
 from orchestration.landing import BY_TABLE, OBJECTS
 from orchestration.resources import WarehouseResource
 from orchestration.status import warehouse_status
@@ -379,6 +383,68 @@ def test_a_whole_number_with_a_decimal_point_loads_and_a_fraction_is_quarantined
         ("00Q1", 250)]
     assert query(home, "select record, column_name, value, reason from raw.quarantine") == [
         (2, "number_of_employees", "1.5", "not a whole number")]
+
+
+def test_a_whole_float_s_text_is_its_integer_s_and_other_values_keep_duckdb_s():
+    cases = [  # (value, its type as DuckDB names it, its text)
+        ("1001.0::double", "DOUBLE", "1001"), ("-3.0::double", "DOUBLE", "-3"),
+        ("-0.0::double", "DOUBLE", "0"), ("82.5::double", "DOUBLE", "82.5"),
+        ("9007199254740991.0::double", "DOUBLE", "9007199254740991"),
+        ("9007199254740992.0::double", "DOUBLE", "9007199254740992.0"),
+        ("1e300::double", "DOUBLE", "1e+300"), ("'nan'::double", "DOUBLE", "nan"),
+        ("'inf'::double", "DOUBLE", "inf"), ("'-inf'::double", "DOUBLE", "-inf"),
+        ("null::double", "DOUBLE", None), ("82.0::float", "FLOAT", "82"),
+        ("0.1::float", "FLOAT", "0.1"), ("82.0::decimal(9, 2)", "DECIMAL(9,2)", "82.00"),
+        ("82::bigint", "BIGINT", "82"), ("'82.0'", "VARCHAR", "82.0"),
+    ]
+    with duckdb.connect() as con:
+        rendered = con.execute("select " + ", ".join(
+            text_expression(value, source_type) for value, source_type, _ in cases)).fetchone()
+
+    assert list(rendered) == [text for *_, text in cases]
+
+
+def test_json_numbers_written_as_floats_load_the_text_of_their_integers(home):
+    # pandas writes a nullable integer column as floats; a string stays as the export wrote it
+    events = [
+        {"id": 1001.0, "type": "OPEN", "recipient": "a@b.com", "created": 1735725600000,
+         "email_campaign_id": 310000002.0, "score": 82.5},
+        {"id": 1002.0, "type": "CLICK", "recipient": "a@b.com", "created": 1735725600000.0,
+         "email_campaign_id": 310000002.0, "score": -0.0, "note": "1003.0"},
+        {"id": 1003, "type": "OPEN", "recipient": "b@b.com", "created": 1735725600000,
+         "email_campaign_id": None, "score": 1e300},
+    ]
+    write(home.landing / "hubspot/email_events/events.jsonl",
+          "\n".join(json.dumps(event) for event in events) + "\n")
+
+    result = load(home, "hubspot__email_events")
+
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 0)
+    assert query(home, "select id, email_campaign_id, score, note, created::varchar "
+                       "from raw.hubspot__email_events order by id") == [
+        ("1001", "310000002", "82.5", None, "2025-01-01 10:00:00"),
+        ("1002", "310000002", "0", "1003.0", "2025-01-01 10:00:00"),
+        ("1003", None, "1e300", None, "2025-01-01 10:00:00")]
+
+
+def test_a_parquet_double_column_gives_the_text_the_csv_export_gives(home):
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER, lead_row("00Q1", score="82")]) + "\n")
+    # the re-export as Parquet: its custom columns are doubles and floats
+    rows = [lead_row(lead).split(",") for lead in ("00Q1", "00Q2")]
+    fields = {name: [row[i] for row in rows] for i, name in enumerate(API_HEADER.split(","))}
+    fields["Lead_Score__c"] = pa.array([82.0, 82.5], pa.float64())
+    fields["Rating__c"] = pa.array([4.0, 0.1], pa.float32())
+    fields["Amount__c"] = pa.array([Decimal("82.00"), None], pa.decimal128(9, 2))
+    pq.write_table(pa.table(fields), home.landing / "salesforce/Lead/Lead_2.parquet")
+
+    load(home, "salesforce__lead")
+
+    assert query(home, "select _file, id, lead_score_c, rating_c, amount_c "
+                       "from raw.salesforce__lead order by _load_id, _row") == [
+        ("salesforce/Lead/Lead_1.csv", "00Q1", "82", None, None),
+        ("salesforce/Lead/Lead_2.parquet", "00Q1", "82", "4", "82.00"),
+        ("salesforce/Lead/Lead_2.parquet", "00Q2", "82.5", "0.1", None)]
 
 
 def test_timestamps_load_as_utc_whatever_the_machine_s_time_zone(home):
