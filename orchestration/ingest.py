@@ -575,6 +575,14 @@ class ObjectPlan:
         return sum(f.size for f in self.pending)
 
 
+def _check_not_empty(file: PendingFile) -> None:
+    """Raise LandingError for a file of 0 bytes, a failed export: a CSV file holds at least its
+    header, a Parquet file its footer, a gzipped one the gzip header. Not for a plain .jsonl:
+    JSON lines without records are 0 bytes, a day with nothing to export, and load nothing."""
+    if file.size == 0 and not file.path.name.lower().endswith(".jsonl"):
+        raise LandingError(f"{file.path}: the file is empty (0 bytes); export it again")
+
+
 def plan_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Path,
                 digests: Mapping[Path, str] | None = None) -> ObjectPlan:
     """The object's landing files not yet loaded, each header checked: raise LandingError
@@ -601,6 +609,7 @@ def plan_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Pat
         else:
             pending.append(PendingFile(path, partition, label, size, sha))
     for file in pending:
+        _check_not_empty(file)
         try:
             _header_mapping(file.path, obj, _file_columns(con, file.path))
         except LandingError:

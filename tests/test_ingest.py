@@ -200,7 +200,7 @@ def test_a_mac_csv_and_sub_folders_load_hidden_files_are_left_an_empty_one_named
 
     assert [(f.file, f.rows_loaded) for f in result.files] == [
         ("salesforce/Lead/2026/12/Lead.csv", 1), ("salesforce/Lead/Lead_1.csv", 2)]
-    write(home.landing / "salesforce/Lead/Lead_2.csv", "")
+    write(home.landing / "salesforce/Lead/Lead_2.csv", "\r")
     with pytest.raises(LandingError, match=r"Lead_2.csv: line 1 \(the header\) is empty"):
         load(home, "salesforce__lead")
 
@@ -235,11 +235,15 @@ def test_a_gzipped_json_lines_file_loads_within_a_small_memory_limit(home):
 
 
 def test_a_json_lines_file_without_records_loads_nothing(home):
-    write(home.landing / "hubspot/email_events/events.jsonl", "")
+    # of 0 bytes, as an export of no records writes it, or of blank lines
+    write(home.landing / "hubspot/email_events/events_1.jsonl", "")
+    write(home.landing / "hubspot/email_events/events_2.jsonl", "\n \n")
 
     result = load(home, "hubspot__email_events")
 
-    assert (result.rows_loaded, result.rows_quarantined) == (0, 0)
+    assert [(f.file, f.rows_read, f.rows_loaded) for f in result.files] == [
+        ("hubspot/email_events/events_1.jsonl", 0, 0),
+        ("hubspot/email_events/events_2.jsonl", 0, 0)]
 
 
 def test_a_broken_quote_among_the_first_rows_is_quarantined_not_the_whole_file(home):
@@ -445,6 +449,21 @@ def test_a_parquet_double_column_gives_the_text_the_csv_export_gives(home):
         ("salesforce/Lead/Lead_1.csv", "00Q1", "82", None, None),
         ("salesforce/Lead/Lead_2.parquet", "00Q1", "82", "4", "82.00"),
         ("salesforce/Lead/Lead_2.parquet", "00Q2", "82.5", "0.1", None)]
+
+
+@pytest.mark.parametrize("name", ["Lead_2.csv", "Lead_2.csv.gz", "Lead_2.parquet",
+                                  "Lead_2.jsonl.gz"])
+def test_a_file_of_0_bytes_stops_its_object_naming_the_file(home, name):
+    write(home.landing / "salesforce/Lead/Lead_1.csv",
+          "\n".join([API_HEADER, lead_row("00Q1")]) + "\n")
+    (home.landing / "salesforce/Lead" / name).write_bytes(b"")
+
+    with pytest.raises(LandingError) as error:
+        load(home, "salesforce__lead")
+
+    assert str(error.value) == (f"{home.landing / 'salesforce/Lead' / name}: "
+                                "the file is empty (0 bytes); export it again")
+    assert query(home, "select count(*) from raw.salesforce__lead") == [(0,)]
 
 
 def test_timestamps_load_as_utc_whatever_the_machine_s_time_zone(home):
