@@ -194,6 +194,16 @@ def test_a_sum_holding_an_amount_without_an_fx_rate_is_null_not_too_small(marts)
     m1 = marts["roi"][("ads:m1", "paid_social", DEC24, "linear")]
     assert (m1["spend"], m1["ad_platform_spend"], m1["campaign_cost"], m1["roi"],
             m1["cost_per_mql"]) == (None, None, 0.0, None, None)
+    # OPP_CHF, no lead, created in December: the unattributed line's pipeline is unknown under
+    # every model, while its won revenue (OPP_EUR's) is known; ACC3's likewise
+    for model in ("linear", "first_touch"):
+        unattributed = marts["roi"][("unattributed", "unattributed", DEC24, model)]
+        assert (unattributed["attributed_opportunities"], unattributed["attributed_pipeline"]) == (
+            1.0, None)
+        assert unattributed["attributed_won_revenue"] == pytest.approx(1000 * EUR_DEC_2024)
+        acc3 = marts["accounts"][("ACC3", "unattributed", model)]
+        assert (acc3["attributed_opportunities"], acc3["attributed_pipeline"]) == (2.0, None)
+        assert acc3["attributed_won_revenue"] == pytest.approx(1000 * EUR_DEC_2024)
     # the data contract names the unknown months (a warning)
     assert {key: passed for key, passed in marts["contract"].items() if not passed} == {
         ("amounts_in_reporting_currency__pipeline_amount", DEC24): False,

@@ -1,7 +1,6 @@
 {#- Warn only: spend and opportunity amounts in a currency other than the reporting one with
-    no row in seeds/fx_rates.csv. They are not converted (null): the marts' sums that hold
-    them are null (macros/currency.sql), attribution's credited amounts leave them out; add the
-    currency's rates. -#}
+    no row in seeds/fx_rates.csv. They are not converted (null), and the marts' sums that hold
+    them are null (macros/currency.sql); add the currency's rates. -#}
 {{ config(severity='warn', meta={'dagster': {'ref': {'name': 'int_campaign_spend_converted'}}}) }}
 
 with

@@ -110,7 +110,12 @@ opportunity_milestones as (
         opportunities.created_at as opportunity_created_at,
         cast(opportunities.amount as {{ type_double() }}) as amount_original,
         upper(trim(opportunities.currency_iso_code)) as currency,
-        cast(opportunities.amount_converted as {{ type_double() }}) as amount
+        -- a missing amount adds 0 (as Salesforce's reports sum it), so that a null amount is
+        -- one with no FX rate, which makes the sums that hold it null (macros/currency.sql)
+        cast(
+            case when opportunities.amount is null then 0 else opportunities.amount_converted end
+            as {{ type_double() }}
+        ) as amount
     from opportunities
     left join journeys
         on opportunities.journey_id = journeys.journey_id

@@ -6,7 +6,8 @@
     channel. Conversions with no touch show as the line `unattributed`. Platform-reported
     conversions are never read. Ratios are null when their denominator is 0. A line's spend
     holding an amount whose currency has no FX rate is null, not too small or 0
-    (macros/currency.sql), and so are its costs per conversion and ROI. -#}
+    (macros/currency.sql), and so are its costs per conversion and ROI; so are a line's
+    attributed pipeline and won revenue when they hold an opportunity without a rate. -#}
 
 with
 
@@ -84,7 +85,9 @@ attributed_wide as (
         campaign_name,
         channel,
         conversion_month as report_month,
-        milestone
+        milestone,
+        -- an opportunity's amount is null only without an FX rate (int_conversions_listed)
+        count(case when opportunity_id is not null and amount is null then 1 end) as unconverted_amounts
         {%- for model in attribution_models() %},
         sum(weight_{{ model }}) as conversions_{{ model }},
         sum(weight_{{ model }} * amount) as amount_{{ model }}
@@ -107,9 +110,15 @@ attributed as (
         sum(case when milestone = 'mql' then conversions_{{ model }} else 0 end) as attributed_mqls,
         sum(case when milestone = 'sal' then conversions_{{ model }} else 0 end) as attributed_sals,
         sum(case when milestone = 'opportunity_created' then conversions_{{ model }} else 0 end) as attributed_opportunities,
-        sum(case when milestone = 'opportunity_created' then amount_{{ model }} else 0 end) as attributed_pipeline,
+        case
+            when count(case when milestone = 'opportunity_created' and unconverted_amounts > 0 then 1 end) = 0
+                then sum(case when milestone = 'opportunity_created' then amount_{{ model }} else 0 end)
+        end as attributed_pipeline,
         sum(case when milestone = 'won' then conversions_{{ model }} else 0 end) as attributed_won_deals,
-        sum(case when milestone = 'won' then amount_{{ model }} else 0 end) as attributed_won_revenue
+        case
+            when count(case when milestone = 'won' and unconverted_amounts > 0 then 1 end) = 0
+                then sum(case when milestone = 'won' then amount_{{ model }} else 0 end)
+        end as attributed_won_revenue
     from attributed_wide
     group by campaign_key, campaign_name, channel, report_month
     {% if not loop.last %}union all{% endif %}
@@ -159,9 +168,9 @@ combined as (
         coalesce(attributed.attributed_mqls, 0) as attributed_mqls,
         coalesce(attributed.attributed_sals, 0) as attributed_sals,
         coalesce(attributed.attributed_opportunities, 0) as attributed_opportunities,
-        coalesce(attributed.attributed_pipeline, 0) as attributed_pipeline,
+        case when attributed.campaign_key is null then 0 else attributed.attributed_pipeline end as attributed_pipeline,
         coalesce(attributed.attributed_won_deals, 0) as attributed_won_deals,
-        coalesce(attributed.attributed_won_revenue, 0) as attributed_won_revenue
+        case when attributed.campaign_key is null then 0 else attributed.attributed_won_revenue end as attributed_won_revenue
     from lines
     cross join models
     left join spend_lines
