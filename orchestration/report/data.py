@@ -240,20 +240,27 @@ def nurture_now(con: duckdb.DuckDBPyConnection) -> dict | None:
     return result.to_dict("records")[0]
 
 
+def _known_sum(column: str) -> str:
+    """SQL: the sum of ``column``, null when a row's value is unknown (an amount without an FX
+    rate, docs/marts.md#amounts-and-currencies), not the sum of the others."""
+    return f"case when count({column}) = count(*) then sum({column}) end"
+
+
 def campaign_roi(con: duckdb.DuckDBPyConnection, top: int = 12) -> pd.DataFrame | None:
     """Lifetime ROI under every attribution model of the campaigns with spend that spent or
     earned the most: months summed first, then divided (docs/attribution.md). A month whose
-    spend is unknown (a currency without an FX rate) leaves the lifetime spend and ROI unknown."""
-    return frame(con, """
+    spend or revenue is unknown (a currency without an FX rate) leaves the lifetime figure and
+    the ROI unknown."""
+    return frame(con, f"""
         with lifetime as (
             select campaign_key,
                    any_value(coalesce(campaign_name, campaign_key)) as campaign_name,
                    any_value(channel) as channel,
                    attribution_model,
                    any_value(currency) as currency,
-                   case when count(spend) = count(*) then sum(spend) end as spend,
-                   sum(attributed_won_revenue) as won_revenue,
-                   sum(attributed_pipeline) as pipeline
+                   {_known_sum("spend")} as spend,
+                   {_known_sum("attributed_won_revenue")} as won_revenue,
+                   {_known_sum("attributed_pipeline")} as pipeline
             from marts.fct_campaign_roi
             where line_type = 'campaign'
             group by campaign_key, attribution_model
@@ -278,17 +285,17 @@ def campaign_roi(con: duckdb.DuckDBPyConnection, top: int = 12) -> pd.DataFrame 
 def roi_totals(con: duckdb.DuckDBPyConnection) -> dict | None:
     """Campaigns with spend, and their spend (null when some is unknown) and won revenue, under
     the linear model."""
-    result = frame(con, """
+    result = frame(con, f"""
         with lifetime as (
-            select campaign_key, case when count(spend) = count(*) then sum(spend) end as spend,
-                   sum(attributed_won_revenue) as won_revenue,
+            select campaign_key, {_known_sum("spend")} as spend,
+                   {_known_sum("attributed_won_revenue")} as won_revenue,
                    any_value(currency) as currency
             from marts.fct_campaign_roi
             where line_type = 'campaign' and attribution_model = 'linear'
             group by campaign_key
         )
         select count(*) filter (where spend > 0 or spend is null) as campaigns_with_spend,
-               case when count(spend) = count(*) then sum(spend) end as spend,
+               {_known_sum("spend")} as spend,
                count(*) filter (where spend > 0 and won_revenue > spend) as paying_back,
                any_value(currency) as currency
         from lifetime""")
