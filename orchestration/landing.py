@@ -147,8 +147,12 @@ OBJECTS: tuple[LandingObject, ...] = (
         "jobtitle": "text", "salesforceleadid": "text", "salesforcecontactid": "text",
         "hs_lifecyclestage_marketingqualifiedlead_date": "timestamp",
         "hs_lifecyclestage_salesqualifiedlead_date": "timestamp"},
-        optional={"firstname": "text", "lastname": "text"},
-        salesforce_ids=("salesforceleadid", "salesforcecontactid")),
+        # Deleted contacts as HubSpot's API (archived) and Fivetran (_fivetran_deleted) export
+        # them; a file without the columns holds live contacts.
+        optional={"firstname": "text", "lastname": "text", "archived": "boolean",
+                  "fivetran_deleted": "boolean"},
+        salesforce_ids=("salesforceleadid", "salesforcecontactid"),
+        not_carried=("archived", "fivetran_deleted")),
     LandingObject("hubspot", "form_submissions", {
         "contact_id": "text", "submitted_at": "timestamp", "form_id": "text",
         "form_name": "text", "page_url": "text"}, key="contact_id",

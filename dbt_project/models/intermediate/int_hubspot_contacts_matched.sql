@@ -3,8 +3,11 @@
     was merged into, when it was merged away), the synced
     salesforcecontactid (through the lead converted to that contact), then the normalized e-mail
     (a lead first, a contact second). A contact matched to no lead and no contact is a
-    HubSpot-only inquiry and starts its own journey; one matched only to a Salesforce contact
-    that no lead was converted to belongs to no journey (a customer contact, not a lead).
+    HubSpot-only inquiry and starts its own journey, unless it was deleted in HubSpot (its
+    journey goes, as a deleted lead's does); one matched only to a Salesforce contact that no
+    lead was converted to belongs to no journey (a customer contact, not a lead). A deleted
+    contact still matched to a live lead keeps its place in the lead's journey: Salesforce
+    says the lead exists, and HubSpot deletes contacts for clean-ups too.
 
     Incremental by HubSpot contact: a build matches again the contacts whose match a newer
     load of the three staging models may have changed (macros/rematched_hubspot_contacts.sql)
@@ -131,6 +134,7 @@ candidates as (
 
     select
         hubspot_contacts.hubspot_contact_id,
+        hubspot_contacts.is_deleted,
         leads_by_id.lead_id as lead_by_id,
         coalesce(contacts_by_id.contact_id, leads_by_contact_id.contact_id) as contact_by_id,
         leads_by_contact_id.lead_id as lead_by_contact_id,
@@ -169,6 +173,7 @@ matched as (
             when contact_by_id is not null then 'salesforce_contact_id'
             when lead_by_email is not null then 'email_lead'
             when contact_by_email is not null then 'email_contact'
+            when is_deleted then 'deleted'
             else 'unmatched'
         end as match_method,
         case

@@ -27,6 +27,7 @@ final as (
         {{ clean_text('salesforcecontactid') }} as salesforce_contact_id,
         hs_lifecyclestage_marketingqualifiedlead_date as became_mql_at,
         hs_lifecyclestage_salesqualifiedlead_date as became_sql_at,
+        {{ deleted_in_hubspot() }} as is_deleted,
         {{- render_custom_columns(source('hubspot', 'contacts')) }}
         _load_id,
         _loaded_at
