@@ -242,7 +242,7 @@ def nurture_now(con: duckdb.DuckDBPyConnection) -> dict | None:
 
 def _known_sum(column: str) -> str:
     """SQL: the sum of ``column``, null when a row's value is unknown (an amount without an FX
-    rate, docs/marts.md#amounts-and-currencies), not the sum of the others."""
+    rate: "Amounts and currencies" in the marts docs), not the sum of the others."""
     return f"case when count({column}) = count(*) then sum({column}) end"
 
 
