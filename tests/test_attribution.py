@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 
 from crafted_attribution import write_attribution_company
+from dbt_cli import dbt_build
 from orchestration.home import Home
 from orchestration.refresh import run_refresh
 from orchestration.report import build_report
@@ -211,3 +212,13 @@ def test_a_sum_holding_an_amount_without_an_fx_rate_is_null_not_too_small(marts)
     # the report's ROI headline does not state a total it cannot know
     assert ("campaigns with spend (some of it in a currency without an FX rate) earned back"
             in build_report(marts["home"]).read_text())
+
+
+def test_fx_rates_written_for_another_reporting_currency_stop_the_build(marts):
+    # The shipped rates are to USD: with EUR as the reporting currency, the seed's seven EUR
+    # rows are rates of the reporting currency to itself
+    checked = dbt_build(marts["home"], ["assert_fx_rates_are_to_the_reporting_currency"],
+                        {"attribution": {"reporting_currency": "EUR"}}, "dbt_target_fx",
+                        command="test")
+    assert checked.returncode == 1
+    assert "Got 7 results" in checked.stdout, checked.stdout[-2000:]
