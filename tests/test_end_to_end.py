@@ -621,11 +621,11 @@ def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(war
     assert not {result["unique_id"] for result in built["results"]} & settled_nodes(manifest)
     tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
     on_settled_only = [test for test in tests if test["unique_id"] in settled_nodes(manifest)]
-    assert len(on_settled_only) == 19 + 12  # on seeds alone, on the settled models
+    assert len(on_settled_only) == 20 + 12  # on seeds alone, on the settled models
     assert ran["test"] == len(tests) - len(on_settled_only)
     # the settled nodes' tests are reported with the results of the build that ran them:
     # every dbt test is a check, as a full build reports
-    assert outcome.dbt_checks == len(tests) == 150
+    assert outcome.dbt_checks == len(tests) == 151
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
     # kept as built: the signed versions in force
     assert one(home, "select count(*) from intermediate.int_lead_definitions_in_force") \
