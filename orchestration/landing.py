@@ -148,9 +148,10 @@ OBJECTS: tuple[LandingObject, ...] = (
         "hs_lifecyclestage_marketingqualifiedlead_date": "timestamp",
         "hs_lifecyclestage_salesqualifiedlead_date": "timestamp"},
         # Deleted contacts as HubSpot's API (archived) and Fivetran (_fivetran_deleted) export
-        # them; a file without the columns holds live contacts.
+        # them; a file without the columns holds live contacts. hs_merged_object_ids: the
+        # contacts merged into this one, ';'-separated (a merge cannot be undone: carried).
         optional={"firstname": "text", "lastname": "text", "archived": "boolean",
-                  "fivetran_deleted": "boolean"},
+                  "fivetran_deleted": "boolean", "hs_merged_object_ids": "text"},
         salesforce_ids=("salesforceleadid", "salesforcecontactid"),
         not_carried=("archived", "fivetran_deleted")),
     LandingObject("hubspot", "form_submissions", {

@@ -34,3 +34,22 @@
 {% macro spark__padded_words(expression) -%}
     concat(' ', trim(regexp_replace(lower({{ expression }}), '[^\\p{L}\\p{N}]+', ' ')), ' ')
 {%- endmacro %}
+
+{#- One row per part of a delimited list: a set-returning expression for a select list (the
+    other columns repeat on each part's row; a null list gives no row). -#}
+{% macro split_to_rows(expression, delimiter) -%}
+    {{ return(adapter.dispatch('split_to_rows', 'alignment')(expression, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__split_to_rows(expression, delimiter) -%}
+    unnest(string_to_array({{ expression }}, {{ delimiter }}))
+{%- endmacro %}
+
+{% macro duckdb__split_to_rows(expression, delimiter) -%}
+    unnest(string_split({{ expression }}, {{ delimiter }}))
+{%- endmacro %}
+
+{% macro spark__split_to_rows(expression, delimiter) -%}
+    {#- split() takes a regular expression: the delimiter must not be one of its metacharacters. -#}
+    explode(split({{ expression }}, {{ delimiter }}))
+{%- endmacro %}

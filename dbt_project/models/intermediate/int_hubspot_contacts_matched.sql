@@ -7,17 +7,27 @@
     journey goes, as a deleted lead's does); one matched only to a Salesforce contact that no
     lead was converted to belongs to no journey (a customer contact, not a lead). A deleted
     contact still matched to a live lead keeps its place in the lead's journey: Salesforce
-    says the lead exists, and HubSpot deletes contacts for clean-ups too.
+    says the lead exists, and HubSpot deletes contacts for clean-ups too. A contact merged
+    into another in HubSpot (int_hubspot_contacts_merged) takes the surviving contact's
+    match (match_method merged), whether an export still holds it (Fivetran keeps it,
+    deleted) or not (a row of its own then, its attributes null): its forms and e-mail
+    events, exported under its old id and address, count in the survivor's journey.
 
     Incremental by HubSpot contact: a build matches again the contacts whose match a newer
     load of the three staging models may have changed (macros/rematched_hubspot_contacts.sql)
     and replaces their rows (delete+insert by hubspot_contact_id: a contact, never dropped by
-    staging, always has one). The lifecycle stage map is every contact's, and a build after
-    it changes rebuilds everything (orchestration/build_state.py). _seen_up_to: the newest
+    staging, always has one; a merged contact that no export holds and no merge lists any
+    more is written without a match and deleted by the post-hook). The lifecycle stage map
+    is every contact's, and a build after it changes rebuilds everything
+    (orchestration/build_state.py). _seen_up_to: the newest
     load in raw when the row was written; replaced_journey_id: the journey of the row it
     replaced (incremental builds), which int_journeys_identified computes again when the
     contact left it. -#}
-{{ config(materialized=incremental_fact(), unique_key='hubspot_contact_id') }}
+{{ config(
+    materialized=incremental_fact(),
+    unique_key='hubspot_contact_id',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where match_method is null{% endif %}",
+) }}
 with
 
 {%- if is_incremental() %}
@@ -34,6 +44,36 @@ hubspot_contacts as {{ not_materialized() }} (
     select * from {{ ref('stg_hubspot__contacts') }}
     {%- if is_incremental() %}
     where hubspot_contact_id in (select rematched.hubspot_contact_id from rematched)
+    {%- endif %}
+
+),
+
+-- the contacts merged into another, and the contact that survived (matched again with them)
+contact_merges as (
+
+    select
+        merged_contact_id,
+        surviving_contact_id
+    from {{ ref('int_hubspot_contacts_merged') }}
+    {%- if is_incremental() %}
+    where merged_contact_id in (select rematched.hubspot_contact_id from rematched)
+    {%- endif %}
+
+),
+
+-- every contact matched: those staged, and those merged away that no export holds
+contact_ids as (
+
+    {%- if is_incremental() %}
+    select hubspot_contact_id from rematched
+    {%- else %}
+    select hubspot_contact_id from hubspot_contacts
+    union all
+    select contact_merges.merged_contact_id
+    from contact_merges
+    left join hubspot_contacts
+        on contact_merges.merged_contact_id = hubspot_contacts.hubspot_contact_id
+    where hubspot_contacts.hubspot_contact_id is null
     {%- endif %}
 
 ),
@@ -192,26 +232,52 @@ matched as (
 
 ),
 
+-- a merged contact's match is the surviving contact's
+resolved as (
+
+    select
+        contact_ids.hubspot_contact_id,
+        contact_merges.surviving_contact_id as merged_into_contact_id,
+        case
+            when contact_merges.surviving_contact_id is not null then 'merged'
+            else decided.match_method
+        end as match_method,
+        decided.lead_id,
+        decided.contact_id,
+        case
+            when decided.lead_id is not null
+                then {{ dbt.concat(["'sf_lead:'", "decided.lead_id"]) }}
+            when decided.match_method = 'unmatched'
+                then {{ dbt.concat(["'hs_contact:'", "decided.hubspot_contact_id"]) }}
+        end as journey_id
+    from contact_ids
+    left join contact_merges
+        on contact_ids.hubspot_contact_id = contact_merges.merged_contact_id
+    left join matched as decided
+        on coalesce(contact_merges.surviving_contact_id, contact_ids.hubspot_contact_id)
+            = decided.hubspot_contact_id
+
+),
+
 final as (
 
     select
-        hubspot_contacts.hubspot_contact_id,
-        case
-            when matched.lead_id is not null
-                then {{ dbt.concat(["'sf_lead:'", "matched.lead_id"]) }}
-            when matched.match_method = 'unmatched'
-                then {{ dbt.concat(["'hs_contact:'", "hubspot_contacts.hubspot_contact_id"]) }}
-        end as journey_id,
-        matched.match_method,
-        matched.lead_id,
-        matched.contact_id,
+        resolved.hubspot_contact_id,
+        resolved.journey_id,
+        resolved.match_method,
+        resolved.lead_id,
+        resolved.contact_id,
+        resolved.merged_into_contact_id,
         hubspot_contacts.email,
         hubspot_contacts.created_at,
         hubspot_contacts.company,
         hubspot_contacts.job_title,
         hubspot_contacts.analytics_source,
         hubspot_contacts.lifecycle_stage,
-        coalesce(lifecycle_stage_map.funnel_stage, 'unmapped') as lifecycle_funnel_stage,
+        case
+            when hubspot_contacts.hubspot_contact_id is not null
+                then coalesce(lifecycle_stage_map.funnel_stage, 'unmapped')
+        end as lifecycle_funnel_stage,
         hubspot_contacts.became_mql_at,
         hubspot_contacts.became_sql_at,
         hubspot_contacts.hubspot_score,
@@ -221,16 +287,16 @@ final as (
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as replaced_journey_id
         {%- endif %}
-    from hubspot_contacts
-    inner join matched
-        on hubspot_contacts.hubspot_contact_id = matched.hubspot_contact_id
+    from resolved
+    left join hubspot_contacts
+        on resolved.hubspot_contact_id = hubspot_contacts.hubspot_contact_id
     cross join newest_load
     left join lifecycle_stage_map
         on {{ picklist_key('hubspot_contacts.lifecycle_stage') }}
             = {{ picklist_key('lifecycle_stage_map.lifecycle_stage') }}
     {%- if is_incremental() %}
     left join {{ this }} as replaced
-        on hubspot_contacts.hubspot_contact_id = replaced.hubspot_contact_id
+        on resolved.hubspot_contact_id = replaced.hubspot_contact_id
     {%- endif %}
 
 )

@@ -62,8 +62,8 @@ source_channel_map as (
 
 ),
 
--- the HubSpot contact shown on a lead's journey when several match it: the strongest evidence,
--- then the earliest created
+-- the HubSpot contact shown on a lead's journey when several match it: the strongest evidence
+-- (a contact merged into another last: the surviving one is there), then the earliest created
 primary_hubspot_contacts as (
 
     select
@@ -79,7 +79,8 @@ primary_hubspot_contacts as (
                     when 'salesforce_lead_id' then 1
                     when 'salesforce_contact_id' then 2
                     when 'email_lead' then 3
-                    else 4
+                    when 'email_contact' then 4
+                    else 5
                 end,
                 created_at,
                 hubspot_contact_id

@@ -1,0 +1,98 @@
+"""Contacts merged in HubSpot, on a copy of the crafted company (tests/crafted_kpis.py). A
+first later export holds hsM, the contact a merge made, synced to lead P and listing hsSEP
+(a HubSpot-only inquiry of the first export, still there live) and hsGONE (in no export; one
+newsletter form was exported under its id) in hs_merged_object_ids; a second re-exports hsM
+listing hsSEP alone. Each incremental refresh moves the merged contacts' forms into P's
+journey (and out again); a full rebuild builds the same tables."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from crafted_kpis import CUSTOM_FIELD_VARS, PAGE, _write
+from homes import copy_home
+from orchestration.landing import BY_TABLE
+from orchestration.refresh import run_refresh
+from orchestration.warehouse import connect
+from warehouse_diff import table_differences
+
+
+def _survivor(modified: str, merged: str) -> dict:
+    columns = list(BY_TABLE["hubspot__contacts"].columns)
+    return {**dict.fromkeys(columns, ""), "id": "hsM", "email": "p@example.com",
+            "createdate": "2025-01-11T09:00:00Z", "lastmodifieddate": modified,
+            "lifecyclestage": "lead", "company": "Acme", "jobtitle": "VP Marketing",
+            "salesforceleadid": "P", "hs_merged_object_ids": merged}
+
+
+def _seen(home) -> dict:
+    with connect(home, read_only=True) as con:
+        return {
+            "matched": dict(con.execute("""
+                select hubspot_contact_id, match_method || ' ' || coalesce(journey_id, '-')
+                from intermediate.int_hubspot_contacts_matched
+                where hubspot_contact_id in ('hsM', 'hsSEP', 'hsGONE', 'hsP')""").fetchall()),
+            "journeys": con.execute("""
+                select journey_id, touches, hubspot_contact_id from marts.fct_lead_funnel
+                where journey_id in ('hs_contact:hsSEP', 'sf_lead:P')
+                order by journey_id""").fetchall(),
+        }
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory, crafted_company):
+    tmp = tmp_path_factory.mktemp("hubspot_merges")
+    home = copy_home(crafted_company[0], tmp / "home")
+    contacts = home.landing / "hubspot" / "contacts"
+    seen = {"before": _seen(home)}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ALIGNMENT_HOME", str(home.root))
+        env.delenv("ALIGNMENT_CONTRACT", raising=False)
+        env.delenv("ALIGNMENT_EXPECTATIONS", raising=False)
+        env.setenv("ALIGNMENT_DBT_VARS", yaml.safe_dump(CUSTOM_FIELD_VARS))
+        _write(contacts / "contacts_merged.csv",
+               [_survivor("2025-01-11T09:00:00Z", "hsSEP; hsGONE")])
+        _write(home.landing / "hubspot" / "form_submissions" / "forms_merged.csv", [
+            {"contact_id": "hsGONE", "submitted_at": "2024-10-01T15:00:00Z",
+             "form_id": "newsletter", "form_name": "newsletter", "page_url": PAGE + "blog"}])
+        seen["merged"] = run_refresh(home)
+        seen["after_merge"] = _seen(home)
+        _write(contacts / "contacts_relisted.csv", [_survivor("2025-01-12T09:00:00Z", "hsSEP")])
+        seen["relisted"] = run_refresh(home)
+        seen["after_relisting"] = _seen(home)
+        built = tmp / "incremental.duckdb"
+        shutil.copy(home.warehouse, built)
+        seen["full"] = run_refresh(home, full_refresh=True)
+        seen["differences"] = table_differences(str(home.warehouse), str(built))
+    return seen
+
+
+def test_merged_contacts_count_in_the_surviving_contacts_journey(merged):
+    assert merged["before"] == {
+        "matched": {"hsSEP": "unmatched hs_contact:hsSEP", "hsP": "salesforce_lead_id sf_lead:P"},
+        "journeys": [("hs_contact:hsSEP", 1, "hsSEP"), ("sf_lead:P", 2, "hsP")]}
+    assert merged["merged"].success, merged["merged"].failures
+    # hsSEP's newsletter form and hsGONE's join P's two forms; hsSEP's journey goes
+    assert merged["after_merge"] == {
+        "matched": {"hsM": "salesforce_lead_id sf_lead:P", "hsSEP": "merged sf_lead:P",
+                    "hsGONE": "merged sf_lead:P", "hsP": "salesforce_lead_id sf_lead:P"},
+        "journeys": [("sf_lead:P", 4, "hsP")]}
+    # hsGONE's form finds its contact through the merge: no warning of an unknown contact
+    assert not [check for check in merged["merged"].failed_checks if "form_submissions" in check]
+
+
+def test_a_contact_no_longer_listed_leaves_the_journey(merged):
+    assert merged["relisted"].success, merged["relisted"].failures
+    assert merged["after_relisting"] == {
+        "matched": {"hsM": "salesforce_lead_id sf_lead:P", "hsSEP": "merged sf_lead:P",
+                    "hsP": "salesforce_lead_id sf_lead:P"},
+        "journeys": [("sf_lead:P", 3, "hsP")]}
+    assert [check for check in merged["relisted"].failed_checks if "form_submissions" in check]
+
+
+def test_the_full_rebuild_builds_the_same_tables(merged):
+    assert merged["full"].success, merged["full"].failures
+    assert merged["differences"] == {}
