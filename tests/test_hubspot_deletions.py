@@ -7,7 +7,6 @@ builds the same tables."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 import yaml
@@ -17,7 +16,7 @@ from homes import copy_home
 from orchestration.landing import BY_TABLE
 from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
-from warehouse_diff import table_differences
+from warehouse_diff import rebuilt_in_full
 
 DELETED_AT = "2025-01-11T12:00:00Z"
 
@@ -68,10 +67,7 @@ def deleted(tmp_path_factory, crafted_company):
             where journey_id in ('hs_contact:hsSEP', 'sf_lead:P') order by journey_id""")
         seen["incremental_build"] = json.loads(
             (home.dbt_target / "run_results.json").read_text(encoding="utf-8"))["args"]
-        built = tmp / "incremental.duckdb"
-        shutil.copy(home.warehouse, built)
-        seen["full"] = run_refresh(home, full_refresh=True)
-        seen["differences"] = table_differences(str(home.warehouse), str(built))
+        seen["full"], seen["differences"] = rebuilt_in_full(home, tmp)
     return seen
 
 

@@ -7,8 +7,6 @@ journey (and out again); a full rebuild builds the same tables."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import yaml
 
@@ -17,7 +15,7 @@ from homes import copy_home
 from orchestration.landing import BY_TABLE
 from orchestration.refresh import run_refresh
 from orchestration.warehouse import connect
-from warehouse_diff import table_differences
+from warehouse_diff import rebuilt_in_full
 
 
 def _survivor(modified: str, merged: str) -> dict:
@@ -63,10 +61,7 @@ def merged(tmp_path_factory, crafted_company):
         _write(contacts / "contacts_relisted.csv", [_survivor("2025-01-12T09:00:00Z", "hsSEP")])
         seen["relisted"] = run_refresh(home)
         seen["after_relisting"] = _seen(home)
-        built = tmp / "incremental.duckdb"
-        shutil.copy(home.warehouse, built)
-        seen["full"] = run_refresh(home, full_refresh=True)
-        seen["differences"] = table_differences(str(home.warehouse), str(built))
+        seen["full"], seen["differences"] = rebuilt_in_full(home, tmp)
     return seen
 
 

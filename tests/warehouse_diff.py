@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import duckdb
+
+from orchestration.home import Home
+from orchestration.refresh import RefreshOutcome, run_refresh
 
 # What dbt builds; raw and contract are landed by the refresh itself.
 BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference", "semantic")
@@ -95,3 +100,12 @@ def table_differences(current: str, other: str) -> dict[str, tuple[int, int]]:
         return differences
     finally:
         con.close()
+
+
+def rebuilt_in_full(home: Home, folder: Path) -> tuple[RefreshOutcome, dict[str, tuple[int, int]]]:
+    """A full rebuild of a home that incremental refreshes built, and the tables in which the
+    rebuild differs from what they built (table_differences)."""
+    built = folder / "incremental.duckdb"
+    shutil.copy(home.warehouse, built)
+    outcome = run_refresh(home, full_refresh=True)
+    return outcome, table_differences(str(home.warehouse), str(built))
