@@ -149,9 +149,11 @@ OBJECTS: tuple[LandingObject, ...] = (
         "hs_lifecyclestage_salesqualifiedlead_date": "timestamp"},
         # Deleted contacts as HubSpot's API (archived) and Fivetran (_fivetran_deleted) export
         # them; a file without the columns holds live contacts. hs_merged_object_ids: the
-        # contacts merged into this one, ';'-separated (a merge cannot be undone: carried).
+        # contacts merged into this one, ';'-separated (a merge cannot be undone: carried);
+        # hs_additional_emails: its other addresses (a merged contact's among them).
         optional={"firstname": "text", "lastname": "text", "archived": "boolean",
-                  "fivetran_deleted": "boolean", "hs_merged_object_ids": "text"},
+                  "fivetran_deleted": "boolean", "hs_merged_object_ids": "text",
+                  "hs_additional_emails": "text"},
         salesforce_ids=("salesforceleadid", "salesforcecontactid"),
         not_carried=("archived", "fivetran_deleted")),
     LandingObject("hubspot", "form_submissions", {

@@ -1,9 +1,10 @@
 """Contacts merged in HubSpot, on a copy of the crafted company (tests/crafted_kpis.py). A
 first later export holds hsM, the contact a merge made, synced to lead P and listing hsSEP
 (a HubSpot-only inquiry of the first export, still there live) and hsGONE (in no export; one
-newsletter form was exported under its id) in hs_merged_object_ids; a second re-exports hsM
-listing hsSEP alone. Each incremental refresh moves the merged contacts' forms into P's
-journey (and out again); a full rebuild builds the same tables."""
+newsletter form was exported under its id, and an e-mail opened at its address, which hsM
+keeps in hs_additional_emails) in hs_merged_object_ids; a second re-exports hsM listing
+hsSEP alone, without the other address. Each incremental refresh moves the merged contacts'
+touches into P's journey (and out again); a full rebuild builds the same tables."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from orchestration.warehouse import connect
 from warehouse_diff import rebuilt_in_full
 
 
-def _survivor(modified: str, merged: str) -> dict:
+def _survivor(modified: str, merged: str, other_addresses: str) -> dict:
     columns = list(BY_TABLE["hubspot__contacts"].columns)
     return {**dict.fromkeys(columns, ""), "id": "hsM", "email": "p@example.com",
             "createdate": "2025-01-11T09:00:00Z", "lastmodifieddate": modified,
             "lifecyclestage": "lead", "company": "Acme", "jobtitle": "VP Marketing",
-            "salesforceleadid": "P", "hs_merged_object_ids": merged}
+            "salesforceleadid": "P", "hs_merged_object_ids": merged,
+            "hs_additional_emails": other_addresses}
 
 
 def _seen(home) -> dict:
@@ -52,13 +54,16 @@ def merged(tmp_path_factory, crafted_company):
         env.delenv("ALIGNMENT_EXPECTATIONS", raising=False)
         env.setenv("ALIGNMENT_DBT_VARS", yaml.safe_dump(CUSTOM_FIELD_VARS))
         _write(contacts / "contacts_merged.csv",
-               [_survivor("2025-01-11T09:00:00Z", "hsSEP; hsGONE")])
+               [_survivor("2025-01-11T09:00:00Z", "hsSEP; hsGONE", "hi@example.com;Gone@Example.com")])
         _write(home.landing / "hubspot" / "form_submissions" / "forms_merged.csv", [
             {"contact_id": "hsGONE", "submitted_at": "2024-10-01T15:00:00Z",
              "form_id": "newsletter", "form_name": "newsletter", "page_url": PAGE + "blog"}])
+        _write(home.landing / "hubspot" / "email_events" / "events_merged.csv", [
+            {"id": "ev1", "type": "OPEN", "recipient": "gone@example.com",
+             "created": "2024-10-02T15:00:00Z", "email_campaign_id": "ec1"}])
         seen["merged"] = run_refresh(home)
         seen["after_merge"] = _seen(home)
-        _write(contacts / "contacts_relisted.csv", [_survivor("2025-01-12T09:00:00Z", "hsSEP")])
+        _write(contacts / "contacts_relisted.csv", [_survivor("2025-01-12T09:00:00Z", "hsSEP", "")])
         seen["relisted"] = run_refresh(home)
         seen["after_relisting"] = _seen(home)
         seen["full"], seen["differences"] = rebuilt_in_full(home, tmp)
@@ -70,11 +75,12 @@ def test_merged_contacts_count_in_the_surviving_contacts_journey(merged):
         "matched": {"hsSEP": "unmatched hs_contact:hsSEP", "hsP": "salesforce_lead_id sf_lead:P"},
         "journeys": [("hs_contact:hsSEP", 1, "hsSEP"), ("sf_lead:P", 2, "hsP")]}
     assert merged["merged"].success, merged["merged"].failures
-    # hsSEP's newsletter form and hsGONE's join P's two forms; hsSEP's journey goes
+    # hsSEP's newsletter form, hsGONE's and the e-mail opened at its address join P's two
+    # forms; hsSEP's journey goes
     assert merged["after_merge"] == {
         "matched": {"hsM": "salesforce_lead_id sf_lead:P", "hsSEP": "merged sf_lead:P",
                     "hsGONE": "merged sf_lead:P", "hsP": "salesforce_lead_id sf_lead:P"},
-        "journeys": [("sf_lead:P", 4, "hsP")]}
+        "journeys": [("sf_lead:P", 5, "hsP")]}
     # hsGONE's form finds its contact through the merge: no warning of an unknown contact
     assert not [check for check in merged["merged"].failed_checks if "form_submissions" in check]
 

@@ -15,7 +15,7 @@
         "salesforce__campaign_member": ["id", "campaign_id", "lead_id", "contact_id", "status", "has_responded", "first_responded_date", "created_date", "last_modified_date", "system_modstamp", "is_deleted", "fivetran_deleted"],
         "salesforce__task": ["id", "who_id", "what_id", "owner_id", "created_date", "activity_date", "subject", "task_subtype", "status", "last_modified_date", "system_modstamp", "is_deleted", "fivetran_deleted"],
         "salesforce__event": ["id", "who_id", "what_id", "owner_id", "created_date", "activity_date_time", "subject", "last_modified_date", "system_modstamp", "event_subtype", "is_deleted", "fivetran_deleted"],
-        "hubspot__contacts": ["id", "email", "createdate", "lastmodifieddate", "lifecyclestage", "hs_lead_status", "hubspotscore", "hs_analytics_source", "company", "jobtitle", "salesforceleadid", "salesforcecontactid", "hs_lifecyclestage_marketingqualifiedlead_date", "hs_lifecyclestage_salesqualifiedlead_date", "firstname", "lastname", "archived", "fivetran_deleted", "hs_merged_object_ids"],
+        "hubspot__contacts": ["id", "email", "createdate", "lastmodifieddate", "lifecyclestage", "hs_lead_status", "hubspotscore", "hs_analytics_source", "company", "jobtitle", "salesforceleadid", "salesforcecontactid", "hs_lifecyclestage_marketingqualifiedlead_date", "hs_lifecyclestage_salesqualifiedlead_date", "firstname", "lastname", "archived", "fivetran_deleted", "hs_merged_object_ids", "hs_additional_emails"],
         "hubspot__form_submissions": ["contact_id", "submitted_at", "form_id", "form_name", "page_url"],
         "hubspot__email_events": ["id", "type", "recipient", "created", "email_campaign_id"],
         "hubspot__email_campaigns": ["id", "name"],

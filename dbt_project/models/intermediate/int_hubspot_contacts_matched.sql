@@ -269,6 +269,7 @@ final as (
         resolved.contact_id,
         resolved.merged_into_contact_id,
         hubspot_contacts.email,
+        hubspot_contacts.additional_emails,
         hubspot_contacts.created_at,
         hubspot_contacts.company,
         hubspot_contacts.job_title,

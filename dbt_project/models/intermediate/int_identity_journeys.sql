@@ -1,6 +1,7 @@
 {#- The journey each identity key finds: the keys by which a touch finds its journey
     (int_touches_unioned's identity_key, <identity_type>:<identity_value>). A HubSpot contact
     finds its own journey; an e-mail address that of the HubSpot contact with the address,
+    else that of the HubSpot contact with it among its other addresses (hs_additional_emails),
     else that of the latest created lead with it; a lead its journey; a Salesforce contact
     that of the lead converted to it (the latest conversion).
 
@@ -45,6 +46,40 @@ hubspot_contacts as {{ not_materialized() }} (
 
 ),
 
+additional_addresses as (
+
+    select
+        journey_id,
+        created_at,
+        {{ split_to_rows('additional_emails', "';'") }} as email
+    from hubspot_contacts
+    where journey_id is not null and additional_emails is not null
+
+),
+
+-- every address of a HubSpot contact with a journey: its e-mail first, then its other
+-- addresses (hs_additional_emails: a contact merged into it gives it its address)
+hubspot_addresses as (
+
+    select
+        email,
+        journey_id,
+        created_at,
+        1 as email_priority
+    from hubspot_contacts
+    where journey_id is not null and email is not null
+
+    union all
+
+    select
+        {{ clean_email('email') }} as email,
+        journey_id,
+        created_at,
+        2 as email_priority
+    from additional_addresses
+
+),
+
 {%- if is_incremental() %}
 
 affected_journeys as (
@@ -66,7 +101,7 @@ candidate_keys as (
     select
         'email' as identity_type,
         email as identity_value
-    from hubspot_contacts
+    from hubspot_addresses
     where journey_id in (select affected_journeys.journey_id from affected_journeys)
         and email is not null
 
@@ -116,9 +151,9 @@ email_addresses as (
         email,
         journey_id,
         created_at,
-        1 as email_priority
-    from hubspot_contacts
-    where journey_id is not null and email is not null
+        email_priority
+    from hubspot_addresses
+    where email is not null
         {%- if a_candidate %} and email {{ a_candidate | replace('TYPE', 'email') }}{% endif %}
 
     union all
@@ -127,7 +162,7 @@ email_addresses as (
         email,
         journey_id,
         created_at,
-        2 as email_priority
+        3 as email_priority
     from journeys
     where journey_type = 'salesforce_lead' and email is not null
         {%- if a_candidate %} and email {{ a_candidate | replace('TYPE', 'email') }}{% endif %}

@@ -29,6 +29,7 @@ final as (
         hs_lifecyclestage_salesqualifiedlead_date as became_sql_at,
         {{ deleted_in_hubspot() }} as is_deleted,
         {{ clean_text('hs_merged_object_ids') }} as merged_contact_ids,
+        {{ clean_email('hs_additional_emails') }} as additional_emails,
         {{- render_custom_columns(source('hubspot', 'contacts')) }}
         _load_id,
         _loaded_at
