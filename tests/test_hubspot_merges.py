@@ -3,15 +3,19 @@ first later export holds hsM, the contact a merge made, synced to lead P and lis
 (a HubSpot-only inquiry of the first export, still there live) and hsGONE (in no export; one
 newsletter form was exported under its id, and an e-mail opened at its address, which hsM
 keeps in hs_additional_emails) in hs_merged_object_ids; a second re-exports hsM listing
-hsSEP alone, without the other address. Each incremental refresh moves the merged contacts'
-touches into P's journey (and out again); a full rebuild builds the same tables."""
+hsSEP alone, without the other address; a third holds hsZ, a HubSpot-only inquiry that hsM
+was merged into (listing hsM alone: hsSEP follows the chain), and hsR, synced to lead R,
+which Salesforce merged into P; a fourth export of leads merges P into Q (R keeps its
+MasterRecordId P: hsR follows the chain to Q). Each incremental refresh moves the merged
+contacts' touches into the surviving record's journey (and out again); a full rebuild builds
+the same tables."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from crafted_kpis import CUSTOM_FIELD_VARS, PAGE, _write
+from crafted_kpis import CUSTOM_FIELD_VARS, PAGE, _lead, _write
 from homes import copy_home
 from orchestration.landing import BY_TABLE
 from orchestration.refresh import run_refresh
@@ -19,13 +23,19 @@ from orchestration.warehouse import connect
 from warehouse_diff import rebuilt_in_full
 
 
-def _survivor(modified: str, merged: str, other_addresses: str) -> dict:
+def _survivor(modified: str, merged: str, other_addresses: str, contact_id: str = "hsM",
+              email: str = "p@example.com", lead_id: str = "P") -> dict:
     columns = list(BY_TABLE["hubspot__contacts"].columns)
-    return {**dict.fromkeys(columns, ""), "id": "hsM", "email": "p@example.com",
+    return {**dict.fromkeys(columns, ""), "id": contact_id, "email": email,
             "createdate": "2025-01-11T09:00:00Z", "lastmodifieddate": modified,
             "lifecyclestage": "lead", "company": "Acme", "jobtitle": "VP Marketing",
-            "salesforceleadid": "P", "hs_merged_object_ids": merged,
+            "salesforceleadid": lead_id, "hs_merged_object_ids": merged,
             "hs_additional_emails": other_addresses}
+
+
+def _merged_lead(lead_id: str, master: str) -> dict:
+    return {**_lead(lead_id, "2025-01-09T15:00:00Z"), "IsDeleted": "true",
+            "LastModifiedDate": "2025-01-13T15:00:00Z", "MasterRecordId": master}
 
 
 def _seen(home) -> dict:
@@ -34,10 +44,11 @@ def _seen(home) -> dict:
             "matched": dict(con.execute("""
                 select hubspot_contact_id, match_method || ' ' || coalesce(journey_id, '-')
                 from intermediate.int_hubspot_contacts_matched
-                where hubspot_contact_id in ('hsM', 'hsSEP', 'hsGONE', 'hsP')""").fetchall()),
+                where hubspot_contact_id in ('hsM', 'hsSEP', 'hsGONE', 'hsP', 'hsZ', 'hsR')
+            """).fetchall()),
             "journeys": con.execute("""
                 select journey_id, touches, hubspot_contact_id from marts.fct_lead_funnel
-                where journey_id in ('hs_contact:hsSEP', 'sf_lead:P')
+                where journey_id in ('hs_contact:hsSEP', 'sf_lead:P', 'hs_contact:hsZ', 'sf_lead:Q')
                 order by journey_id""").fetchall(),
         }
 
@@ -66,6 +77,17 @@ def merged(tmp_path_factory, crafted_company):
         _write(contacts / "contacts_relisted.csv", [_survivor("2025-01-12T09:00:00Z", "hsSEP", "")])
         seen["relisted"] = run_refresh(home)
         seen["after_relisting"] = _seen(home)
+        _write(contacts / "contacts_chained.csv", [
+            _survivor("2025-01-13T09:00:00Z", "hsM", "", "hsZ", "z@example.com", ""),
+            _survivor("2025-01-13T09:00:00Z", "", "", "hsR", "r-contact@example.com", "R")])
+        leads = home.landing / "salesforce" / "Lead"
+        _write(leads / "Lead_merged_R.csv", [_merged_lead("R", "P")])
+        seen["chained"] = run_refresh(home)
+        seen["after_chaining"] = _seen(home)
+        _write(leads / "Lead_merged_P.csv", [
+            {**_lead("Q", "2025-01-13T15:00:00Z"), "MasterRecordId": ""}, _merged_lead("P", "Q")])
+        seen["lead_chained"] = run_refresh(home)
+        seen["after_lead_chaining"] = _seen(home)
         seen["full"], seen["differences"] = rebuilt_in_full(home, tmp)
     return seen
 
@@ -92,6 +114,26 @@ def test_a_contact_no_longer_listed_leaves_the_journey(merged):
                     "hsP": "salesforce_lead_id sf_lead:P"},
         "journeys": [("sf_lead:P", 3, "hsP")]}
     assert [check for check in merged["relisted"].failed_checks if "form_submissions" in check]
+
+
+def test_a_contact_merged_into_one_merged_away_later_follows_the_chain(merged):
+    assert merged["chained"].success, merged["chained"].failures
+    # hsSEP, merged into hsM, which was merged into hsZ: both in hsZ's journey with hsSEP's form
+    assert merged["after_chaining"] == {
+        "matched": {"hsM": "merged hs_contact:hsZ", "hsSEP": "merged hs_contact:hsZ",
+                    "hsZ": "unmatched hs_contact:hsZ", "hsP": "salesforce_lead_id sf_lead:P",
+                    "hsR": "salesforce_lead_id sf_lead:P"},
+        "journeys": [("hs_contact:hsZ", 1, "hsZ"), ("sf_lead:P", 2, "hsP")]}
+
+
+def test_a_lead_merged_into_one_merged_away_later_follows_the_chain(merged):
+    assert merged["lead_chained"].success, merged["lead_chained"].failures
+    # R into P, P into Q: hsR, synced to R, and hsP, synced to P, both in Q's journey
+    assert merged["after_lead_chaining"] == {
+        "matched": {"hsM": "merged hs_contact:hsZ", "hsSEP": "merged hs_contact:hsZ",
+                    "hsZ": "unmatched hs_contact:hsZ", "hsP": "salesforce_lead_id sf_lead:Q",
+                    "hsR": "salesforce_lead_id sf_lead:Q"},
+        "journeys": [("hs_contact:hsZ", 1, "hsZ"), ("sf_lead:Q", 2, "hsP")]}
 
 
 def test_the_full_rebuild_builds_the_same_tables(merged):

@@ -8,7 +8,8 @@
       - the contact itself;
       - a lead or Salesforce contact whose new version the contact's ids or e-mail address
         find now (its id, its converted contact, its address, the address of its converted
-        contact; the lead that the contact's merged-away lead was merged into);
+        contact; a lead along the merges of the contact's merged-away lead, or the lead they
+        end at);
       - one whose old version the match found and used: the contact's row here then names
         that lead or Salesforce contact (lead_id, contact_id), whatever the new version says;
       - a contact whose new version lists contacts merged into it: those contacts.
@@ -71,8 +72,9 @@
         where _load_id > {{ up_to }}
             or salesforce_lead_id in (select lead_id from changed_leads)
             or salesforce_lead_id in (
-                select merged.lead_id from {{ ref('stg_salesforce__leads') }} as merged
-                where merged.master_record_id in (select lead_id from changed_leads)
+                select merged_lead_id from {{ ref('int_salesforce_leads_merged') }}
+                where _load_id > {{ up_to }}
+                    or surviving_lead_id in (select lead_id from changed_leads)
             )
             or salesforce_contact_id in (select contact_id from changed_ids)
             or email in (select email from changed_emails)

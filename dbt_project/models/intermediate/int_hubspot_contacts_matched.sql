@@ -1,6 +1,6 @@
 {#- Identity resolution, HubSpot side: each HubSpot contact matched to the Salesforce lead whose
-    journey it belongs to. Order of evidence: the synced salesforceleadid (or the lead it
-    was merged into, when it was merged away), the synced
+    journey it belongs to. Order of evidence: the synced salesforceleadid (or the lead its
+    merges end at, when it was merged away: int_salesforce_leads_merged), the synced
     salesforcecontactid (through the lead converted to that contact), then the normalized e-mail
     (a lead first, a contact second). A contact matched to no lead and no contact is a
     HubSpot-only inquiry and starts its own journey, unless it was deleted in HubSpot (its
@@ -87,15 +87,14 @@ leads as {{ not_materialized() }} (
 
 ),
 
--- a lead merged into another (deleted, MasterRecordId): a HubSpot contact still synced to it
--- belongs to the lead it was merged into (one merge deep: Salesforce merges into a live lead)
+-- a lead merged into another: a HubSpot contact still synced to it belongs to the lead its
+-- merges end at
 merged_leads as (
 
     select
-        lead_id,
-        master_record_id
-    from {{ ref('stg_salesforce__leads') }}
-    where is_deleted and master_record_id is not null
+        merged_lead_id,
+        surviving_lead_id
+    from {{ ref('int_salesforce_leads_merged') }}
 
 ),
 
@@ -183,9 +182,9 @@ candidates as (
         leads_by_email_contact.lead_id as lead_by_email_contact
     from hubspot_contacts
     left join merged_leads
-        on hubspot_contacts.salesforce_lead_id = merged_leads.lead_id
+        on hubspot_contacts.salesforce_lead_id = merged_leads.merged_lead_id
     left join leads as leads_by_id
-        on coalesce(merged_leads.master_record_id, hubspot_contacts.salesforce_lead_id)
+        on coalesce(merged_leads.surviving_lead_id, hubspot_contacts.salesforce_lead_id)
             = leads_by_id.lead_id
     left join contacts as contacts_by_id
         on hubspot_contacts.salesforce_contact_id = contacts_by_id.contact_id

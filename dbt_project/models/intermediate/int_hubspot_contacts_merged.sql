@@ -5,7 +5,9 @@
     so its forms and e-mail events, exported under its old id and address, count there.
 
     A contact listed by several: the surviving contact that was not merged away itself, then
-    the latest modified. _load_id: the load of the surviving contact's version that lists it. -#}
+    the latest modified. A contact merged into one merged away later goes to the end of the
+    chain (macros/merge_chains.sql). _load_id: the newest load of a surviving contact's
+    version along the chain. -#}
 {{ config(materialized='view') }}
 with
 
@@ -69,11 +71,23 @@ ranked as (
     where pairs.merged_contact_id is not null
         and pairs.merged_contact_id <> pairs.surviving_contact_id
 
-)
+),
+
+merge_links as (
+
+    select
+        merged_contact_id as merged_id,
+        surviving_contact_id as surviving_id,
+        _load_id
+    from ranked
+    where survivor_rank = 1
+
+),
+
+{{ merge_chains() }}
 
 select
-    merged_contact_id,
-    surviving_contact_id,
+    merged_id as merged_contact_id,
+    surviving_id as surviving_contact_id,
     _load_id
-from ranked
-where survivor_rank = 1
+from merge_chain_ends
