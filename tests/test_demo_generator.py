@@ -214,13 +214,22 @@ def test_touches_score_to_the_designed_mql_moments(demo):
     con = _connect()
     _lead_rows(con, home)
     con.execute(f"""create table contacts as
-        select id, lower(trim(property_email)) as email, property_salesforceleadid as sync_id
+        select id, lower(trim(property_email)) as email, property_salesforceleadid as sync_id,
+               property_hs_merged_object_ids as merged_ids
         from read_csv('{land}/hubspot/contacts/*.csv', all_varchar=true)
-        where id is not null and try_cast(property_createdate as timestamptz) is not null""")
-    # Synced contacts by id; the others by e-mail, case and spaces ignored.
+        where id is not null and try_cast(property_createdate as timestamptz) is not null
+          and _fivetran_deleted = 'false'""")
+    # Synced contacts by id; the others by e-mail, case and spaces ignored; a contact merged
+    # away (deleted) by the contact that lists it.
     con.execute("""create table contact_lead as
-        select c.id, c.email, coalesce(c.sync_id, l.Id) as lead_id from contacts c
-        left join leads l on c.sync_id is null and lower(trim(l.Email)) = c.email""")
+        with matched as (
+            select c.id, c.email, coalesce(c.sync_id, l.Id) as lead_id, c.merged_ids
+            from contacts c
+            left join leads l on c.sync_id is null and lower(trim(l.Email)) = c.email)
+        select id, email, lead_id from matched
+        union all
+        select unnest(string_split(merged_ids, ';')), null, lead_id from matched
+        where merged_ids is not null""")
     demo_forms = ", ".join(f"'{f}'" for f, t in forms.items() if t == "demo_request")
     campaign_points = " ".join(f"when '{k}' then {points.get(v, 0)}" for k, v in types.items())
     con.execute(f"""create table touches as

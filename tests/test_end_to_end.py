@@ -121,6 +121,31 @@ def test_one_journey_per_lead_and_per_hubspot_only_contact(warehouse):
     assert journeys == leads + hubspot_only
 
 
+def test_merged_hubspot_duplicates_count_in_the_surviving_contacts_journeys(warehouse):
+    """The generator's merged duplicates (orchestration/demo/merges.py): each takes the journey
+    of the contact that lists it, and every lead whose last form was filed under a duplicate
+    (its crossing form, for a lead that crossed) keeps the designed MQL moment."""
+    home, truth, _ = warehouse
+    detail = home.root / "demo_truth" / "leads_part*.parquet"
+    merged, followed, leads, mql, wrong = one(home, f"""
+        with merged as (
+            select merged.journey_id, survivor.journey_id as survivor_journey_id
+            from intermediate.int_hubspot_contacts_matched as merged
+            join intermediate.int_hubspot_contacts_matched as survivor
+                on survivor.hubspot_contact_id = merged.merged_into_contact_id
+            where merged.match_method = 'merged')
+        select (select count(*) from merged),
+               (select count(*) from merged where journey_id = survivor_journey_id),
+               count(*), count(truth.mql_at),
+               count(*) filter (where funnel.mql_at is distinct from truth.mql_at)
+        from marts.fct_lead_funnel as funnel
+        join read_parquet('{detail}') as truth on truth.lead_id = funnel.lead_id
+        where funnel.journey_id in (select journey_id from merged)""")
+    assert merged == followed == leads == truth["hubspot"]["merged_duplicates"] > 0
+    assert mql > 0
+    assert wrong == 0
+
+
 def test_orphans_are_kept_and_flagged(warehouse):
     home, truth, _ = warehouse
     orphans = truth["orphans"]["ids"]

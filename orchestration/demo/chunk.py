@@ -40,6 +40,7 @@ from orchestration.demo.leads import (
     Leads,
     make_leads,
 )
+from orchestration.demo.merges import merge_duplicates
 from orchestration.demo.truth import ORPHAN_KINDS, Tally, lead_detail, speed_buckets
 from orchestration.demo.users import Users, owner_ids
 
@@ -217,6 +218,7 @@ def build_chunk(rng: np.random.Generator, spec: ChunkSpec, knobs: DemoKnobs, wor
 
     contacts = contacts_table(rng, aud, leads, inquiries, world.accounts, touches.points,
                               touches.last_touch, handoff.status, contact_of, won)
+    contacts, forms = merge_duplicates(contacts, touches.form_submissions, ids)
     tasks = pa.concat_tables([handoff.tasks, deals.tasks])
     tables = {
         "salesforce__lead": first_export,
@@ -229,10 +231,11 @@ def build_chunk(rng: np.random.Generator, spec: ChunkSpec, knobs: DemoKnobs, wor
         "salesforce__task": _with_ids(tasks, ids, "00T"),
         "salesforce__event": _with_ids(deals.events, ids, "00U"),
         "hubspot__contacts": contacts,
-        "hubspot__form_submissions": touches.form_submissions,
+        "hubspot__form_submissions": forms,
         "hubspot__email_events": touches.email_events,
     }
     _tally(tally, leads, handoff, deals, inquiries.first_touch.size)
+    tally.merged_duplicates += contacts.num_rows - aud.size
     mql = leads.mql
     tally.speed.update(speed_buckets(leads.steps["cross"][mql], handoff.first_sales_touch[mql]))
     contact_ids = _per_lead(aud.contact_id.slice(0, lead_rows.size), lead_rows, n)

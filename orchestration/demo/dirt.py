@@ -70,7 +70,8 @@ MALFORMED: dict[str, tuple[dict[str, str | None], list[dict[str, str | None]]]] 
     ),
     "hubspot__contacts": (
         {"property_email": None, "property_salesforceleadid": None,
-         "property_salesforcecontactid": None},
+         "property_salesforcecontactid": None, "property_hs_merged_object_ids": None,
+         "property_hs_additional_emails": None},
         [{"id": "bad-contact-1", "property_createdate": NOT_A_DATE}, {"id": None}],
     ),
     "hubspot__form_submissions": (

@@ -44,6 +44,7 @@ class Tally:
     hubspot_contacts_of_leads: int = 0
     email_only_matches: int = 0
     hubspot_only: int = 0
+    merged_duplicates: int = 0
     orphans: dict[str, list[str]] = field(default_factory=dict)
 
     def table(self, name: str) -> TableCount:
@@ -153,6 +154,7 @@ def summary(tally: Tally, knobs: DemoKnobs, seed: int, leads: int, chunks: int,
         "hubspot": {
             "contacts_of_marketing_leads": tally.hubspot_contacts_of_leads,
             "email_only_matches": tally.email_only_matches,
+            "merged_duplicates": tally.merged_duplicates,
         },
         "hubspot_only_contacts": {
             "count": tally.hubspot_only,
