@@ -650,7 +650,7 @@ def test_the_incremental_build_kept_the_settled_nodes_and_their_test_results(war
     assert ran["test"] == len(tests) - len(on_settled_only)
     # the settled nodes' tests are reported with the results of the build that ran them:
     # every dbt test is a check, as a full build reports
-    assert outcome.dbt_checks == len(tests) == 153
+    assert outcome.dbt_checks == len(tests) == 155
     assert one(home, "select count(*) from reference.lead_status_map") == (15,)
     # kept as built: the signed versions in force
     assert one(home, "select count(*) from intermediate.int_lead_definitions_in_force") \

@@ -58,7 +58,7 @@ def merged(tmp_path_factory, crafted_company):
     tmp = tmp_path_factory.mktemp("hubspot_merges")
     home = copy_home(crafted_company[0], tmp / "home")
     contacts = home.landing / "hubspot" / "contacts"
-    seen = {"before": _seen(home)}
+    seen = {"before": _seen(home), "home": home}
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ALIGNMENT_HOME", str(home.root))
         env.delenv("ALIGNMENT_CONTRACT", raising=False)
@@ -79,9 +79,13 @@ def merged(tmp_path_factory, crafted_company):
         seen["after_relisting"] = _seen(home)
         _write(contacts / "contacts_chained.csv", [
             _survivor("2025-01-13T09:00:00Z", "hsM", "", "hsZ", "z@example.com", ""),
-            _survivor("2025-01-13T09:00:00Z", "", "", "hsR", "r-contact@example.com", "R")])
+            _survivor("2025-01-13T09:00:00Z", "", "", "hsR", "r-contact@example.com", "R"),
+            # a cycle: two contacts listing each other
+            _survivor("2025-01-13T09:00:00Z", "hsC2", "", "hsC1", "c1@example.com", ""),
+            _survivor("2025-01-13T09:00:00Z", "hsC1", "", "hsC2", "c2@example.com", "")])
         leads = home.landing / "salesforce" / "Lead"
-        _write(leads / "Lead_merged_R.csv", [_merged_lead("R", "P")])
+        _write(leads / "Lead_merged_R.csv", [
+            _merged_lead("R", "P"), _merged_lead("X1", "X2"), _merged_lead("X2", "X1")])
         seen["chained"] = run_refresh(home)
         seen["after_chaining"] = _seen(home)
         _write(leads / "Lead_merged_P.csv", [
@@ -124,6 +128,20 @@ def test_a_contact_merged_into_one_merged_away_later_follows_the_chain(merged):
                     "hsZ": "unmatched hs_contact:hsZ", "hsP": "salesforce_lead_id sf_lead:P",
                     "hsR": "salesforce_lead_id sf_lead:P"},
         "journeys": [("hs_contact:hsZ", 1, "hsZ"), ("sf_lead:P", 2, "hsP")]}
+
+
+def test_a_cycle_of_merges_is_left_out_with_a_warning(merged):
+    # each contact in the cycle is matched on its own, and a warning lists the cycles
+    with connect(merged["home"], read_only=True) as con:
+        assert dict(con.execute("""
+            select hubspot_contact_id, match_method || ' ' || journey_id
+            from intermediate.int_hubspot_contacts_matched
+            where hubspot_contact_id in ('hsC1', 'hsC2')""").fetchall()) == {
+            "hsC1": "unmatched hs_contact:hsC1", "hsC2": "unmatched hs_contact:hsC2"}
+    warned = [check for check in merged["chained"].failed_checks if "merge_chains_end" in check]
+    assert len(warned) == 2
+    assert any("assert_lead_merge_chains_end" in check for check in warned)
+    assert any("assert_contact_merge_chains_end" in check for check in warned)
 
 
 def test_a_lead_merged_into_one_merged_away_later_follows_the_chain(merged):
