@@ -122,7 +122,8 @@ def test_truth_counts_reconcile_with_the_files(demo):
             "salesforce__task", "hubspot__contacts", "hubspot__email_events",
             "hubspot__form_submissions", "ads__spend"} <= malformed
     lead = truth["counts"]["salesforce__lead"]
-    assert lead["rows"] - lead["malformed"] - lead["repeated"] == truth["leads"]["total"]
+    assert (lead["rows"] - lead["malformed"] - lead["repeated"] - truth["leads"]["merged_away"]
+            == truth["leads"]["total"])
     assert lead["repeated"] == pytest.approx(0.05 * LEADS, abs=2)
 
 
@@ -152,7 +153,7 @@ def test_other_knobs_move_the_observed_rates(tmp_path):
     con = _connect()
     ids = con.execute(f"""select count(*), count(distinct Id) from read_csv(
         '{tmp_path}/landing/salesforce/Lead/Lead_part*.csv', all_varchar=true) where Id is not null
-        and Id not like '00QBAD%'""").fetchone()
+        and Id not like '00QBAD%' and MasterRecordId is null""").fetchone()
     assert ids == (LEADS, LEADS)
 
 
@@ -219,13 +220,17 @@ def test_touches_score_to_the_designed_mql_moments(demo):
         from read_csv('{land}/hubspot/contacts/*.csv', all_varchar=true)
         where id is not null and try_cast(property_createdate as timestamptz) is not null
           and _fivetran_deleted = 'false'""")
-    # Synced contacts by id; the others by e-mail, case and spaces ignored; a contact merged
-    # away (deleted) by the contact that lists it.
+    # Synced contacts by id (a lead merged away by the lead it went into); the others by
+    # e-mail, case and spaces ignored; a contact merged away (deleted) by the contact that
+    # lists it.
     con.execute("""create table contact_lead as
         with matched as (
-            select c.id, c.email, coalesce(c.sync_id, l.Id) as lead_id, c.merged_ids
+            select c.id, c.email, coalesce(synced.MasterRecordId, c.sync_id, l.Id) as lead_id,
+                   c.merged_ids
             from contacts c
-            left join leads l on c.sync_id is null and lower(trim(l.Email)) = c.email)
+            left join leads synced on synced.Id = c.sync_id
+            left join leads l on c.sync_id is null and lower(trim(l.Email)) = c.email
+                and l.IsDeleted = 'false')
         select id, email, lead_id from matched
         union all
         select unnest(string_split(merged_ids, ';')), null, lead_id from matched
@@ -310,6 +315,17 @@ def test_dirt_is_where_the_truth_says(demo):
     assert any(r["Email"] != r["Email"].strip() for r in leads)
     assert any(re.search("[А-Яа-я]", r["LastName"]) for r in leads)
     assert any(re.search("[éüøåçñ]", r["LastName"] + r["FirstName"]) for r in leads)
+    # Merged-away leads: deleted, each naming a live lead that has another address now, and
+    # a HubSpot contact still synced to it at the address it had.
+    by_id = {r["Id"]: r for r in leads}
+    merged = [r for r in leads if r["MasterRecordId"]]
+    assert len(merged) == truth["leads"]["merged_away"] > 0
+    assert all(r["IsDeleted"] == "true" and by_id[r["MasterRecordId"]]["IsDeleted"] == "false"
+               and by_id[r["MasterRecordId"]]["Email"] == r["Email"].replace("@", "+crm@")
+               for r in merged)
+    synced = {r["property_salesforceleadid"]: r["property_email"] for r in csv.DictReader(
+        io.StringIO(_text(land / "hubspot/contacts/contacts_part0001.csv")))}
+    assert all(synced[r["Id"]] == r["Email"].strip().lower() for r in merged)
     opportunities = _text(land / "salesforce/Opportunity/opportunity_part0001.csv.gz")
     header = opportunities.splitlines()[0]
     assert '"is_won"' in header and '"_fivetran_synced"' in header

@@ -146,6 +146,38 @@ def test_merged_hubspot_duplicates_count_in_the_surviving_contacts_journeys(ware
     assert wrong == 0
 
 
+def test_merged_salesforce_leads_send_their_hubspot_contacts_to_the_surviving_leads(warehouse):
+    """The generator's merged-away leads (orchestration/demo/merges.py): each HubSpot contact
+    still synced to one is matched to the lead it was merged into (whose address is another
+    now), and every such lead keeps the designed MQL moment."""
+    home, truth, _ = warehouse
+    detail = home.root / "demo_truth" / "leads_part*.parquet"
+    synced, followed, deleted, leads, mql, wrong = one(home, f"""
+        with merged as (
+            select contacts.hubspot_contact_id, leads.master_record_id, leads.is_deleted
+            from staging.stg_hubspot__contacts as contacts
+            join staging.stg_salesforce__leads as leads
+                on leads.lead_id = contacts.salesforce_lead_id
+            where leads.master_record_id is not null),
+        matched as (
+            select matched.lead_id, matched.lead_id = merged.master_record_id as followed
+            from merged
+            join intermediate.int_hubspot_contacts_matched as matched
+                on matched.hubspot_contact_id = merged.hubspot_contact_id
+            where matched.match_method = 'salesforce_lead_id')
+        select (select count(*) from merged),
+               (select count(*) from matched where followed),
+               (select count(*) from merged where is_deleted),
+               count(*), count(truth.mql_at),
+               count(*) filter (where funnel.mql_at is distinct from truth.mql_at)
+        from marts.fct_lead_funnel as funnel
+        join read_parquet('{detail}') as truth on truth.lead_id = funnel.lead_id
+        where funnel.lead_id in (select lead_id from matched)""")
+    assert synced == followed == deleted == leads == truth["leads"]["merged_away"] > 0
+    assert mql > 0
+    assert wrong == 0
+
+
 def test_orphans_are_kept_and_flagged(warehouse):
     home, truth, _ = warehouse
     orphans = truth["orphans"]["ids"]
@@ -431,7 +463,8 @@ def test_the_incremental_build_removed_the_deleted_lead_everywhere(warehouse):
     # own; the full rebuild (below) proves nothing else still points to it.
     home, _, _ = warehouse
     newest, = one(home, "select max(load_id) from raw.load_manifest")
-    deleted, = one(home, "select lead_id from staging.stg_salesforce__leads where is_deleted")
+    deleted, = one(home, """select lead_id from staging.stg_salesforce__leads
+                            where is_deleted and master_record_id is null""")
     journey = f"sf_lead:{deleted}"
     assert one(home, f"""
         select
@@ -700,8 +733,16 @@ def test_status_shows_loads_quarantine_and_marts(warehouse, capsys):
     assert main(["status", "--home", str(home.root), "--funnel"]) == 0
 
     out = capsys.readouterr().out
-    lead_rows = truth["counts"]["salesforce__lead"]["rows"] + 1  # and the crafted takeover
-    assert "salesforce/Lead" in out and f"{lead_rows}" in out
+    # The Lead files: the generator's (their part files split at the later days) and the
+    # crafted changes' (demo_later), a record each; rows read reconcile with loaded and
+    # quarantined.
+    lead = truth["counts"]["salesforce__lead"]
+    files = sorted((home.landing / "salesforce" / "Lead").glob("*.csv"))
+    generated = {name.rsplit("/", 1)[-1] for name in lead["files"]}
+    crafted = [path for path in files if path.name.removeprefix("day2_") not in generated]
+    read = lead["rows"] + len(crafted)
+    assert re.search(rf"│ salesforce/Lead +│ +{len(files)} │ +{read} │ +"
+                     rf"{read - lead['malformed']} │ +{lead['malformed']} │", out)
     assert "not a timestamp" in out  # a quarantine reason of the generator's bad rows
     assert "marts.fct_lead_funnel" in out and "marts.kpi_alignment_monthly" in out
     assert "Funnel by sourcing" in out and "marketing" in out

@@ -40,7 +40,7 @@ from orchestration.demo.leads import (
     Leads,
     make_leads,
 )
-from orchestration.demo.merges import merge_duplicates
+from orchestration.demo.merges import merge_duplicates, merge_leads
 from orchestration.demo.truth import ORPHAN_KINDS, Tally, lead_detail, speed_buckets
 from orchestration.demo.users import Users, owner_ids
 
@@ -91,6 +91,7 @@ def _lead_table(rng, leads: Leads, world: World, handoff: Handoff, contact_of: p
     return pa.table({
         "Id": leads.ids,
         "IsDeleted": pa.array(np.zeros(n, dtype=bool)),
+        "MasterRecordId": pa.nulls(n, pa.string()),
         "FirstName": leads.people.first_name,
         "LastName": leads.people.last_name,
         "Company": acc.name.take(account),
@@ -219,6 +220,7 @@ def build_chunk(rng: np.random.Generator, spec: ChunkSpec, knobs: DemoKnobs, wor
     contacts = contacts_table(rng, aud, leads, inquiries, world.accounts, touches.points,
                               touches.last_touch, handoff.status, contact_of, won)
     contacts, forms = merge_duplicates(contacts, touches.form_submissions, ids)
+    final, first_export, contacts = merge_leads(final, first_export, contacts, ids)
     tasks = pa.concat_tables([handoff.tasks, deals.tasks])
     tables = {
         "salesforce__lead": first_export,
@@ -236,6 +238,7 @@ def build_chunk(rng: np.random.Generator, spec: ChunkSpec, knobs: DemoKnobs, wor
     }
     _tally(tally, leads, handoff, deals, inquiries.first_touch.size)
     tally.merged_duplicates += contacts.num_rows - aud.size
+    tally.merged_leads += first_export.num_rows - final.num_rows
     mql = leads.mql
     tally.speed.update(speed_buckets(leads.steps["cross"][mql], handoff.first_sales_touch[mql]))
     contact_ids = _per_lead(aud.contact_id.slice(0, lead_rows.size), lead_rows, n)

@@ -45,6 +45,7 @@ class Tally:
     email_only_matches: int = 0
     hubspot_only: int = 0
     merged_duplicates: int = 0
+    merged_leads: int = 0
     orphans: dict[str, list[str]] = field(default_factory=dict)
 
     def table(self, name: str) -> TableCount:
@@ -128,6 +129,7 @@ def summary(tally: Tally, knobs: DemoKnobs, seed: int, leads: int, chunks: int,
             "by_lead_source": dict(sorted(tally.lead_sources.items())),
             "by_path": {k: p[k] for k in PATHS},
             "by_final_status": dict(sorted(tally.final_statuses.items())),
+            "merged_away": tally.merged_leads,
         },
         "funnel": {
             "marketing_leads": marketing,
