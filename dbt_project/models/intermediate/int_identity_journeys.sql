@@ -46,7 +46,7 @@ hubspot_contacts as {{ not_materialized() }} (
 
 ),
 
-additional_addresses as {{ not_materialized() }} (
+additional_addresses as (
 
     select
         journey_id,
@@ -58,11 +58,8 @@ additional_addresses as {{ not_materialized() }} (
 ),
 
 -- every address of a HubSpot contact with a journey: its e-mail first, then its other
--- addresses (hs_additional_emails: a contact merged into it gives it its address). Read twice
--- by an incremental build, so inlined: materialized, DuckDB wrote every contact's addresses
--- before the candidate keys' filter (1M leads, the day's candidates: 1.2-1.5 s against
--- 0.9-1.2 s; docs/performance-history.md, session 43)
-hubspot_addresses as {{ not_materialized() }} (
+-- addresses (hs_additional_emails: a contact merged into it gives it its address)
+hubspot_addresses as (
 
     select
         email,

@@ -51,11 +51,8 @@ campaign_touch_map as (
 
 ),
 
--- the journey each key finds now (int_identity_journeys). Inlined: each of the four joins
--- scans the keys of its type, where DuckDB materialized a copy of every key first (1M leads:
--- the day's select 0.7-0.8 s against 1.1-1.4 s, the full build's 1.0-1.1 against 1.4-1.7 s;
--- docs/performance-history.md, session 43)
-identities as {{ not_materialized() }} (
+-- the journey each key finds now (int_identity_journeys)
+identities as (
 
     select * from {{ ref('int_identity_journeys') }}
     where journey_id is not null
