@@ -3,7 +3,9 @@
 Each new file is read by DuckDB's own readers as text, its columns renamed to snake_case, the
 contract's columns parsed to their types, and every row either loaded or quarantined with the
 reason. A file is loaded in one transaction with its manifest row, so a crash loads it whole
-or not at all, and a file already in the manifest (same path, size and hash) is skipped.
+or not at all, and a file already in the manifest (same path, size and hash) is skipped. A
+file's hash is computed once, while the file system says it has not changed since
+(raw.landing_digests), so a refresh reads only the new files, however long the history.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import gzip
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -62,6 +65,19 @@ create table if not exists raw.carried_columns (
     column_name varchar not null,
     records_carried bigint not null
 )"""
+
+# Kept for every landing file hashed, by what the file system says of it then: a write to the
+# file changes its size, its modification time or its change time, and the kernel sets the
+# change time (no tool sets it back), so a file whose three are as they were is unchanged.
+DIGESTS_DDL = """
+create table if not exists raw.landing_digests (
+    file varchar primary key,
+    size_bytes bigint not null,
+    modified_ns bigint not null,
+    changed_ns bigint not null,
+    sha256 varchar not null
+)"""
+SETTLED_NS = 1_000_000_000
 
 
 class LandingError(Exception):
@@ -115,6 +131,41 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def landing_digests(con: duckdb.DuckDBPyConnection, files: Sequence[Path], landing: Path,
+                    hashing: Callable[..., Iterable[str]] = map) -> dict[Path, str]:
+    """SHA-256 of each of the landing files: the one kept in raw.landing_digests while the
+    file's size, modification and change times are those it had when hashed, else its hash
+    now (hashing: a map over the files to hash, e.g. a pool's), kept for the next refresh.
+
+    Otherwise every refresh would read the whole history of exports to find one day's files
+    (docs/performance.md, session 44)."""
+    con.execute("create schema if not exists raw")
+    con.execute(DIGESTS_DDL)
+    kept = {file: (size, modified, changed, sha) for file, size, modified, changed, sha
+            in con.execute("select * from raw.landing_digests").fetchall()}
+    digests, fresh = {}, []
+    for path in files:
+        # Stated before it is read, so that a write while it is hashed changes what is kept.
+        stat = path.stat()
+        seen = (str(path.relative_to(landing)), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        held = kept.get(seen[0])
+        if held is not None and held[:3] == seen[1:]:
+            digests[path] = held[3]
+        else:
+            # The file system's clock ticks every few milliseconds: a file changed within the
+            # last second could change again with the same times, so it is not kept (hashed
+            # again next time), as git does with files changed as its index was written.
+            fresh.append((path, seen, time.time_ns() - stat.st_ctime_ns > SETTLED_NS))
+    hashed = list(hashing(file_sha256, [path for path, _, _ in fresh]))
+    for (path, _, _), sha in zip(fresh, hashed, strict=True):
+        digests[path] = sha
+    settled = [[*seen, sha] for (_, seen, keep), sha in zip(fresh, hashed, strict=True) if keep]
+    if settled:
+        con.executemany("insert or replace into raw.landing_digests values (?, ?, ?, ?, ?)",
+                        settled)
+    return digests
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, obj: LandingObject) -> None:
@@ -584,11 +635,11 @@ def _check_not_empty(file: PendingFile) -> None:
 
 
 def plan_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Path,
-                digests: Mapping[Path, str] | None = None) -> ObjectPlan:
+                digests: Mapping[Path, str]) -> ObjectPlan:
     """The object's landing files not yet loaded, each header checked: raise LandingError
     before any file of the object loads when one breaks the contract's header.
 
-    digests: SHA-256 of files already hashed (the others are hashed here).
+    digests: SHA-256 of the object's landing files (landing_digests).
     """
     ensure_raw_tables(con, obj)
     known = {
@@ -603,7 +654,7 @@ def plan_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Pat
     for path, partition in landing_files(obj, landing):
         label = str(path.relative_to(landing))
         size = path.stat().st_size
-        sha = (digests or {}).get(path) or file_sha256(path)
+        sha = digests[path]
         if (label, size, sha) in known:
             skipped += 1
         else:
@@ -661,7 +712,8 @@ def load_planned(con: duckdb.DuckDBPyConnection, plan: ObjectPlan,
 def load_object(con: duckdb.DuckDBPyConnection, obj: LandingObject, landing: Path) -> ObjectLoad:
     """Load the object's new landing files; raise LandingError before loading any of them
     when one breaks the contract's header."""
-    plan = plan_object(con, obj, landing)
+    files = [path for path, _ in landing_files(obj, landing)]
+    plan = plan_object(con, obj, landing, landing_digests(con, files, landing))
     return load_planned(con, plan, next_load_id(con))
 
 
@@ -682,7 +734,7 @@ def load_objects(con: duckdb.DuckDBPyConnection, objects: Sequence[LandingObject
     with ThreadPoolExecutor(max_workers=workers) as pool:
         files = [path for obj in objects for path, _ in landing_files(obj, landing)]
         # hashlib lets go of the interpreter while it hashes: the files hash side by side too
-        digests = dict(zip(files, pool.map(file_sha256, files), strict=True))
+        digests = landing_digests(con, files, landing, pool.map)
         plans: list[ObjectPlan] = []
         for obj in objects:
             try:

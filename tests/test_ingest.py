@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
 import os
 import subprocess
 import sys
+import time
 from decimal import Decimal
 
 import dagster as dg
@@ -114,6 +116,34 @@ def test_only_new_files_are_read_and_a_changed_reexport_loads_again(home):
     assert query(home, "select id, lead_score_c, _load_id from raw.salesforce__lead "
                        "order by _load_id, id") == [
         ("00Q1", "42", 1), ("00Q1", "99", 2), ("00Q2", "42", 3)]
+
+
+def test_a_file_is_hashed_once_while_its_size_and_times_stay_as_they_were(home):
+    path = home.landing / "salesforce/Lead/Lead_1.csv"
+    write(path, "\n".join([API_HEADER, lead_row("00Q1")]) + "\n")
+    # Changed within the last second: hashed, not kept (its times could repeat).
+    load(home, "salesforce__lead")
+    assert query(home, "select count(*) from raw.landing_digests") == [(0,)]
+    time.sleep(1.1)
+    load(home, "salesforce__lead")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert query(home, "select file, size_bytes, sha256 from raw.landing_digests") == [
+        ("salesforce/Lead/Lead_1.csv", path.stat().st_size, sha)]
+
+    # The kept digest stands for the file's content: a wrong one, kept, makes the unchanged
+    # file look new, which shows the file was not read again.
+    with connect(home) as con:
+        con.execute("update raw.landing_digests set sha256 = 'not read'")
+    assert [f.rows_loaded for f in load(home, "salesforce__lead").files] == [1]
+
+    # Rewritten with its size and modification time put back: the change time still tells.
+    stat = path.stat()
+    write(path, "\n".join([API_HEADER, lead_row("00Q1", score="99")]) + "\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert [f.rows_loaded for f in load(home, "salesforce__lead").files] == [1]
+    assert query(home, "select lead_score_c, _load_id from raw.salesforce__lead "
+                       "order by _load_id") == [("42", 1), ("42", 2), ("99", 3)]
 
 
 def test_bad_rows_are_quarantined_and_reconcile_with_the_manifest(home):
