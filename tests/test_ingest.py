@@ -144,6 +144,11 @@ def test_a_file_is_hashed_once_while_its_size_and_times_stay_as_they_were(home):
     assert [f.rows_loaded for f in load(home, "salesforce__lead").files] == [1]
     assert query(home, "select lead_score_c, _load_id from raw.salesforce__lead "
                        "order by _load_id") == [("42", 1), ("42", 2), ("99", 3)]
+    # Settled, the new content's digest replaces the old one's, and nothing loads again.
+    time.sleep(1.1)
+    assert load(home, "salesforce__lead").files == ()
+    assert query(home, "select file, sha256 from raw.landing_digests") == [
+        ("salesforce/Lead/Lead_1.csv", hashlib.sha256(path.read_bytes()).hexdigest())]
 
 
 def test_bad_rows_are_quarantined_and_reconcile_with_the_manifest(home):
