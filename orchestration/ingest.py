@@ -77,6 +77,7 @@ create table if not exists raw.landing_digests (
     changed_ns bigint not null,
     sha256 varchar not null
 )"""
+# How long before it was stated a file must have last changed for its digest to be kept.
 SETTLED_NS = 1_000_000_000
 
 
