@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.assets.dbt import DBT_MANIFEST
 from orchestration.definitions import build_definitions
 from orchestration.landing import OBJECTS
+from orchestration.run_instance import run_instance
 
 
 def test_definitions_load_with_the_whole_asset_graph(home):
@@ -79,3 +80,27 @@ def test_publication_waits_for_every_mart_and_the_blocking_contract(home):
         ("fct_funnel_monthly", "funnel_never_grows_down__leads_mqls")}
     assert all(graph.get_check_spec(key).blocking for key in contract)
     assert defs.resolve_job_def("contract_check").name == "contract_check"
+
+
+def test_a_run_on_the_refresh_instance_gives_its_events_to_the_result_and_stores_none():
+    @dg.asset
+    def leads() -> int:
+        return 3
+
+    @dg.asset_check(asset=leads)
+    def leads_counted(leads: int) -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=leads == 3, metadata={"leads": leads})
+
+    with run_instance() as instance:
+        result = dg.materialize([leads, leads_counted], instance=instance)
+        evaluations = result.get_asset_check_evaluations()
+
+        assert result.success
+        assert [event.asset_key for event in result.get_asset_materialization_events()] == [
+            dg.AssetKey("leads")]
+        assert [(e.check_name, e.passed, e.metadata["leads"].value) for e in evaluations] == [
+            ("leads_counted", True, 3)]
+        # The run's status is kept (run storage); its events are not (the event log).
+        assert instance.get_run_by_id(result.run_id).status == dg.DagsterRunStatus.SUCCESS
+        assert instance.all_logs(result.run_id) == []
+        assert instance.get_asset_records() == []
