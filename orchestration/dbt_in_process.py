@@ -73,12 +73,13 @@ class InProcessDbt:
                            "data": {}})
         finally:
             # dbt keeps its adapter, and so the manifest, for a next command; their locks are
-            # semaphores, which a process of its own would have freed on exit.
+            # semaphores, which a process of its own would have freed on exit. Collected now:
+            # the partial-parse manifest dbt reads and drops, and an exception's traceback,
+            # hold them in reference cycles, which the refresh's os._exit would leave for
+            # multiprocessing's resource tracker to report as leaked (~0.1 s at 20k leads).
             reset_adapters()
-            if error is not None:
-                # An exception's traceback holds them in reference cycles.
-                del error
-                gc.collect()
+            del error
+            gc.collect()
             self._lines.put(None)
 
     def _run(self, args: list[str]) -> BaseException | None:
