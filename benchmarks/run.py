@@ -7,7 +7,7 @@ refresh with nothing new (the fixed overhead: dbt skipped). --repeat runs those 
 many times, each on a copy of the generated company (the machine is shared and noisy): the
 table quotes the medians of the times and of each run's own ratios, and the largest peak
 memory. Results go to benchmarks/results.json and the table between the bench markers of
-docs/performance.md.
+docs/performance.md; the sizes not measured keep their earlier results (merged()).
 
 --large writes benchmarks/results_large.json and the table between the bench-large markers
 instead (`make bench-large`: 10M leads); --full-only measures the full refresh alone;
@@ -232,11 +232,32 @@ def _gb(value: int | None) -> str:
     return "–" if not value else f"{value / 2**30:.2f}"
 
 
+def _measured(machine: dict) -> str:
+    return (f"{machine['date']} at commit {machine['commit']} on {machine['cores']} cores "
+            f"({machine['cpu']}), {machine['memory_gb']} GB, load average "
+            f"{machine['load_average_at_start']} at start; {_runs_per_size(machine)}")
+
+
+def _heading(results: dict, results_file: Path) -> list[str]:
+    """When the rows were measured: one sentence, or one line per run of the bench when the
+    sizes come from several (a run of some sizes keeps the others' rows: merged())."""
+    groups: dict[str, tuple[dict, list[str]]] = {}
+    for run in results["runs"]:
+        machine = run.get("machine", results["machine"])
+        key = json.dumps(machine, sort_keys=True)
+        groups.setdefault(key, (machine, []))[1].append(f"{run['leads']:,}")
+    source = f"benchmarks/{results_file.name}"
+    if len(groups) <= 1:
+        machine = next(iter(groups.values()))[0] if groups else results["machine"]
+        return [f"Measured {_measured(machine)} ({source}).", ""]
+    return [f"Each size as the latest run of the bench that measured it ({source}); seconds "
+            "compare within one run only:", "",
+            *(f"- {', '.join(sizes)} leads: measured {_measured(machine)}."
+              for machine, sizes in groups.values()), ""]
+
+
 def table(results: dict, results_file: Path) -> str:
-    m = results["machine"]
-    lines = [f"Measured {m['date']} at commit {m['commit']} on {m['cores']} cores "
-             f"({m['cpu']}), {m['memory_gb']} GB, load average {m['load_average_at_start']} "
-             f"at start; {_runs_per_size(results)} (benchmarks/{results_file.name}).", "",
+    lines = [*_heading(results, results_file),
              "| leads | refresh | wall s | startup | ingest | dbt | contract | publish | "
              "report | peak GB | / full | dbt funnel models s | floor s | "
              "funnel / floor |",
@@ -260,12 +281,23 @@ def table(results: dict, results_file: Path) -> str:
     return "\n".join(lines)
 
 
-def _runs_per_size(results: dict) -> str:
-    repeat = results["machine"].get("repeat", 1)
+def _runs_per_size(machine: dict) -> str:
+    repeat = machine.get("repeat", 1)
     if repeat == 1:
         return "one run per size"
     return (f"the median of {repeat} runs per size (each ratio the median of the runs' own), "
             f"peak GB the largest")
+
+
+def merged(previous: dict | None, measured: dict) -> dict:
+    """The runs just measured, and the previous results' runs of the sizes not measured now,
+    by size; each run keeps the machine, commit, date and load it was measured with, so that
+    `make bench SIZES=20000` does not lose the 1M readings."""
+    sizes = {run["leads"] for run in measured["runs"]}
+    kept = [{**run, "machine": run.get("machine", previous["machine"])}
+            for run in (previous or {}).get("runs", []) if run["leads"] not in sizes]
+    return {"machine": measured["machine"],
+            "runs": sorted(kept + measured["runs"], key=lambda run: run["leads"])}
 
 
 def write_doc(results: dict, results_file: Path, markers: tuple[str, str]) -> None:
@@ -290,14 +322,17 @@ def main() -> int:
                         help="runs of the measured steps per size (medians quoted)")
     args = parser.parse_args()
     results_file, markers = OUTPUTS[args.large]
-    results = {"machine": {**machine(), "repeat": args.repeat}, "runs": []}
+    previous = (json.loads(results_file.read_text(encoding="utf-8"))
+                if results_file.exists() else None)
+    measured = {"machine": {**machine(), "repeat": args.repeat}, "runs": []}
     for leads in args.sizes:
         print(f"bench: {leads:,} leads ...", file=sys.stderr, flush=True)
         run = bench_size(leads, args.work, repeat=args.repeat, full_only=args.full_only,
                          gzip=args.gzip_landing)
-        results["runs"].append(run)
+        measured["runs"].append({**run, "machine": measured["machine"]})
         print(f"bench: {leads:,} leads: full {run['full']['wall_seconds']:.1f}s", file=sys.stderr,
               flush=True)
+        results = merged(previous, measured)
         results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         write_doc(results, results_file, markers)
     return 0
