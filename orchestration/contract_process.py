@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -106,15 +106,22 @@ def contract_process() -> Iterator[None]:
         pool.shutdown(cancel_futures=True)
 
 
-def run_suites(home: Home, suites: list[Suite], run_name: str) -> list[Outcome]:
+def run_suites(home: Home, suites: list[Suite], run_name: str,
+               meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
     """orchestration.kpi_contract.run_suites, then render_data_docs: in the contract process
-    when one is open (Data Docs then while the run goes on), else in this one."""
+    when one is open (Data Docs then while the run goes on), else in this one.
+
+    meanwhile: called in this process while the contract process validates (not at all when
+    none is open)."""
     global _pool
     from orchestration import kpi_contract
 
     if _pool is not None:
         try:
-            outcomes, kept = _pool.submit(_validate, home, suites, run_name).result()
+            validation = _pool.submit(_validate, home, suites, run_name)
+            if meanwhile is not None:
+                meanwhile()
+            outcomes, kept = validation.result()
         except BrokenProcessPool:
             # The process could not start (multiprocessing re-imports the caller's __main__,
             # which fails when that is stdin): this process checks the suites itself.

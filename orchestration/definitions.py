@@ -14,7 +14,7 @@ from orchestration.assets.dbt import (
 )
 from orchestration.assets.ingestion import raw_objects
 from orchestration.assets.kpi_contract import contract_checks
-from orchestration.assets.publish import published_marts_asset
+from orchestration.assets.publish import prepared_during_the_contract, published_marts_asset
 from orchestration.assets.report import alignment_report
 from orchestration.home import Home, contract_file
 from orchestration.kpi_contract import load_suites
@@ -38,12 +38,12 @@ def contract_check_job(checks: dg.AssetChecksDefinition) -> dg.UnresolvedAssetJo
 
 
 def build_definitions(home: Home, loggers: dict | None = None) -> dg.Definitions:
-    checks = contract_checks(load_suites(), reuse_in_job=refresh_job.name)
+    marts = [spec for spec in alignment_dbt.specs if spec.key.path[0] == "marts"]
+    checks = contract_checks(load_suites(), reuse_in_job=refresh_job.name,
+                             meanwhile=prepared_during_the_contract(marts, DBT_MANIFEST))
     return dg.Definitions(
         assets=[raw_objects, lead_definitions, alignment_dbt,
-                published_marts_asset((s for s in alignment_dbt.specs if s.key.path[0] == "marts"),
-                                      DBT_MANIFEST),
-                alignment_report],
+                published_marts_asset(marts, DBT_MANIFEST), alignment_report],
         asset_checks=[checks],
         jobs=[refresh_job, contract_check_job(checks)],
         schedules=[refresh_schedule(refresh_job)],

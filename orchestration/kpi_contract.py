@@ -44,8 +44,10 @@ DOCS_INDEX_RESULTS = 300
 EVERY_OFFENDING_ROW = frozenset({"unexpected_list", "unexpected_index_list",
                                  "unexpected_index_query"})
 
-RESULTS_DDL = """
-create table if not exists marts.contract_results (
+# Written by every check of the contract, after the marts are built (and published with them).
+RESULTS_TABLE = "contract_results"
+RESULTS_DDL = f"""
+create table if not exists marts.{RESULTS_TABLE} (
     run_id varchar not null,
     checked_at timestamp not null,
     suite varchar not null,
@@ -458,7 +460,7 @@ def record_results(home: Home, run_id: str, outcomes: list[Outcome]) -> int:
     with connect(home) as con:
         con.execute("create schema if not exists marts")
         con.execute(RESULTS_DDL)
-        insert_rows(con, "marts.contract_results", rows)
+        insert_rows(con, f"marts.{RESULTS_TABLE}", rows)
     return len(rows)
 
 

@@ -213,9 +213,84 @@ def _previous_publication(con: duckdb.DuckDBPyConnection, home: Home) -> _Previo
                      recorded[4])
 
 
-def publish(home: Home, run_id: str, build: DbtBuild | None = None,
-            log: Callable[[str], None] = lambda line: None) -> Publication:
-    """Copy schema marts of the warehouse to marts.duckdb and marts/*.parquet, atomically.
+@dataclass
+class Prepared:
+    """A publication written but for the tables written after the marts were built (those the
+    KPI contract's checks write), and not yet swapped in: finish() does both."""
+    run_id: str
+    building: Path  # the DuckDB file being built
+    parquet: Path  # its Parquet folder
+    published_at: dt.datetime
+    made_from: tuple[str | None, str, str]  # (built_by, personal_data, hash_key_id)
+    key: str  # the personal data's hash key ("" when published as they are)
+    loaded_up_to: int | None  # the newest load of the build published
+    later: tuple[str, ...]  # the tables finish() writes
+    tables: int = 0
+    rows: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    hashed: list[str] = field(default_factory=list)
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, prepared: Prepared, table: str,
+                 columns: list[str], how: str, build: DbtBuild | None, previous: _Previous | None,
+                 log: Callable[[str], None]) -> None:
+    """Publish one table into the building file and the Parquet folder: kept (hard-linked
+    from the previous publication), updated by key, or written."""
+    started = time.monotonic()
+    raw_pii = prepared.made_from[1] == "included"
+    select = _select_list(columns, prepared.key, raw_pii, prepared.hashed, table)
+    target = f'building.main."{table}"'
+    kept = None
+    if how == "kept":
+        prepared.unchanged += 1
+        kept = previous.parquet / f"{table}.parquet" if previous.parquet else None
+        how = "as the same build wrote it"
+    elif how == "updated":
+        prepared.updated += 1
+        how = "updated: " + _update_by_key(con, table, build.marked[table], select,
+                                           previous.loaded_up_to)
+    else:
+        con.execute(f'create table {target} as select {select} from warehouse.marts."{table}"')
+    if kept and kept.is_file():
+        os.link(kept, prepared.parquet / f"{table}.parquet")
+    else:
+        con.execute(f"copy {target} to '{prepared.parquet / table}.parquet' (format parquet)")
+    table_rows = con.execute(f"select count(*) from {target}").fetchone()[0]
+    prepared.tables += 1
+    prepared.rows += table_rows
+    log(f"published {table}: {table_rows:,} rows, {how} ({time.monotonic() - started:.1f} s)")
+
+
+def _connect(home: Home, prepared: Prepared) -> duckdb.DuckDBPyConnection:
+    # Held to ALIGNMENT_MEMORY_LIMIT like the build: at 10M leads, unheld, it took 17 GB.
+    con = duckdb.connect(config=duckdb_config(home))
+    # A table's rows have no order to keep; writing them in any order lets DuckDB write
+    # on every core (publication 15% faster at 1M leads: docs/performance.md, session 17).
+    con.execute("set preserve_insertion_order = false")
+    con.execute(f"attach '{home.warehouse}' as warehouse (read_only)")
+    con.execute(f"attach '{prepared.building}' as building")
+    return con
+
+
+def _write_through(con: duckdb.DuckDBPyConnection) -> None:
+    # Checkpointed before the file is closed: a detach may leave the last changes in a WAL file.
+    con.execute("checkpoint building")
+    con.execute("detach building")
+    con.execute("detach warehouse")
+
+
+def _marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute(
+        "select table_name from information_schema.tables where table_catalog = 'warehouse' "
+        "and table_schema = 'marts' order by table_name").fetchall()]
+
+
+def prepare(home: Home, run_id: str, build: DbtBuild | None = None,
+            log: Callable[[str], None] = lambda line: None,
+            later: tuple[str, ...] = ()) -> Prepared:
+    """Write the publication of schema marts beside the published one, but for the tables
+    named in `later` (written by finish()), and swap nothing in.
 
     build: the dbt build the warehouse's tables come from; the marts it wrote are taken from
     the previous publication when that was made from the same build, with personal data
@@ -229,41 +304,35 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
     # Tables are taken from the previous publication only if hashed under the same key.
     made_from = (build.run_id if build else None, "included" if raw_pii else "hashed",
                  hashlib.sha256(key.encode()).hexdigest()[:16])
-    building = home.root / ".marts.duckdb.building"
-    parquet = home.root / f"marts-{run_id}"
+    prepared = Prepared(run_id, home.root / ".marts.duckdb.building",
+                        home.root / f"marts-{run_id}", dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                        made_from, key, build.loaded_up_to if build else None, later)
     # Left over by a publication that was killed: never published, safe to drop.
-    building.unlink(missing_ok=True)
-    shutil.rmtree(parquet, ignore_errors=True)
-    parquet.mkdir(parents=True)
-    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    hashed: list[str] = []
-    rows = unchanged = updated = 0
-    # Held to ALIGNMENT_MEMORY_LIMIT like the build: at 10M leads, unheld, it took 17 GB.
-    con = duckdb.connect(config=duckdb_config(home))
+    discard(prepared)
+    prepared.parquet.mkdir(parents=True)
+    con = duckdb.connect()
     try:
-        # A table's rows have no order to keep; writing them in any order lets DuckDB write
-        # on every core (publication 15% faster at 1M leads: docs/performance.md, session 17).
-        con.execute("set preserve_insertion_order = false")
-        con.execute(f"attach '{home.warehouse}' as warehouse (read_only)")
         previous = _previous_publication(con, home)
-        same_build = build is not None and previous is not None \
-            and previous.made_from == made_from
-        # Every row a build after the previous publication's wrote is marked after its load.
-        continued = build is not None and build.built_on is not None and previous is not None \
-            and previous.made_from == (build.built_on, *made_from[1:]) \
-            and previous.loaded_up_to is not None and build.loaded_up_to is not None \
-            and build.loaded_up_to > previous.loaded_up_to
-        if same_build or continued:
-            shutil.copyfile(home.published, building)
-        con.execute(f"attach '{building}' as building")
+    finally:
+        con.close()
+    same_build = build is not None and previous is not None \
+        and previous.made_from == made_from
+    # Every row a build after the previous publication's wrote is marked after its load.
+    continued = build is not None and build.built_on is not None and previous is not None \
+        and previous.made_from == (build.built_on, *made_from[1:]) \
+        and previous.loaded_up_to is not None and build.loaded_up_to is not None \
+        and build.loaded_up_to > previous.loaded_up_to
+    if same_build or continued:
+        shutil.copyfile(home.published, prepared.building)
+    con = _connect(home, prepared)
+    try:
         held = {row[0] for row in con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = 'building'").fetchall()}
-        tables = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'warehouse' "
-            "and table_schema = 'marts' order by table_name").fetchall()]
         plan = {}  # table: (its columns in the warehouse, how it is published)
-        for table in tables:
+        for table in _marts(con):
+            if table in later:
+                continue
             columns = _columns(con, "warehouse", "marts", table)
             if same_build and table in held and table in build.marts:
                 plan[table] = (columns, "kept")
@@ -279,46 +348,50 @@ def publish(home: Home, run_id: str, build: DbtBuild | None = None,
             con.execute(f'drop table building.main."{dropped}"')
         con.execute("checkpoint building")
         for table, (columns, how) in plan.items():
-            started = time.monotonic()
-            select = _select_list(columns, key, raw_pii, hashed, table)
-            target = f'building.main."{table}"'
-            kept = None
-            if how == "kept":
-                unchanged += 1
-                kept = previous.parquet / f"{table}.parquet" if previous.parquet else None
-                how = "as the same build wrote it"
-            elif how == "updated":
-                updated += 1
-                how = "updated: " + _update_by_key(con, table, build.marked[table], select,
-                                                   previous.loaded_up_to)
-            else:
-                con.execute(f"create table {target} as select {select} "
-                            f'from warehouse.marts."{table}"')
-            if kept and kept.is_file():
-                os.link(kept, parquet / f"{table}.parquet")
-            else:
-                con.execute(f"copy {target} to '{parquet / table}.parquet' (format parquet)")
-            table_rows = con.execute(f"select count(*) from {target}").fetchone()[0]
-            rows += table_rows
-            log(f"published {table}: {table_rows:,} rows, {how} "
-                f"({time.monotonic() - started:.1f} s)")
+            _write_table(con, prepared, table, columns, how, build, previous, log)
+        _write_through(con)
+    finally:
+        con.close()
+    return prepared
+
+
+def finish(home: Home, prepared: Prepared,
+           log: Callable[[str], None] = lambda line: None) -> Publication:
+    """Write the tables prepare() left for later, then swap the publication in: the DuckDB
+    file and the Parquet folder, each by one rename."""
+    con = _connect(home, prepared)
+    try:
+        for table in _marts(con):
+            if table in prepared.later:
+                _write_table(con, prepared, table, _columns(con, "warehouse", "marts", table),
+                             "written", None, None, log)
         con.execute(f"""create table building.main.{PUBLICATION_TABLE} as select
             ? as run_id, ? as published_at, ? as tables, ? as row_count,
             ? as built_by, ? as personal_data, ? as hash_key_id, ? as parquet_folder,
             ?::bigint as loaded_up_to""",
-                    [run_id, published_at, len(tables), rows, *made_from, parquet.name,
-                     build.loaded_up_to if build else None])
-        # Written through before the rename: a detach may leave the last changes in a WAL file.
-        con.execute("checkpoint building")
-        con.execute("detach building")
-        con.execute("detach warehouse")
+                    [prepared.run_id, prepared.published_at, prepared.tables, prepared.rows,
+                     *prepared.made_from, prepared.parquet.name, prepared.loaded_up_to])
+        _write_through(con)
     finally:
         con.close()
-    os.replace(building, home.published)
+    os.replace(prepared.building, home.published)
     _fsync_dir(home.root)
-    _swap_parquet(home, parquet)
-    return Publication(run_id, published_at, len(tables), rows, tuple(hashed), unchanged,
-                       updated)
+    _swap_parquet(home, prepared.parquet)
+    return Publication(prepared.run_id, prepared.published_at, prepared.tables, prepared.rows,
+                       tuple(prepared.hashed), prepared.unchanged, prepared.updated)
+
+
+def discard(prepared: Prepared) -> None:
+    """Remove a publication that will not be swapped in (its files were never published)."""
+    prepared.building.unlink(missing_ok=True)
+    shutil.rmtree(prepared.parquet, ignore_errors=True)
+
+
+def publish(home: Home, run_id: str, build: DbtBuild | None = None,
+            log: Callable[[str], None] = lambda line: None) -> Publication:
+    """Copy schema marts of the warehouse to marts.duckdb and marts/*.parquet, atomically
+    (prepare(), then finish())."""
+    return finish(home, prepare(home, run_id, build, log), log)
 
 
 def current_publication(home: Home) -> Publication | None:

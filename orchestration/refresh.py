@@ -98,6 +98,7 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
     with contract_process():
         with long_lived_objects():
             # Imported once the home is exported: the code location reads it on import.
+            from orchestration.assets.publish import discard_unpublished
             from orchestration.definitions import build_definitions
             from orchestration.progress import progress_logger
             from orchestration.publish import current_publication
@@ -110,8 +111,12 @@ def run_job(home: Home, job_name: str, tags: dict[str, str] | None = None) -> Re
         # dagster-dbt echoes every dbt log line to stdout: keep them in the log, show progress.
         with (run_instance() as instance, log.open("w", encoding="utf-8") as out,
               redirect_stdout(out)):
-            result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
-                                            run_config={"loggers": {"progress": {}}})
+            try:
+                result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                                tags=tags, run_config={"loggers": {"progress": {}}})
+            finally:
+                # A publication prepared beside the contract that the contract then blocked.
+                discard_unpublished()
     return dataclasses.replace(_outcome(result, str(log)),
                                publication=current_publication(home), stale_lock=stale_lock)
 

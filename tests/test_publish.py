@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -106,6 +107,25 @@ def _published_leads(home: Home) -> list[str]:
         con.close()
 
 
+def _publication_files(home: Home) -> list[str]:
+    """The home's published and unpublished publication files and folders."""
+    return sorted(path.name for path in home.root.iterdir()
+                  if path.name.startswith(("marts", ".marts")))
+
+
+def _published_in_steps(progress: str) -> tuple[list[str], list[str]]:
+    """The tables a refresh's progress lines say were published during the KPI contract's
+    step, and during publication's own (none when it did not run)."""
+    lines = progress.splitlines()
+    contract = next(i for i, line in enumerate(lines) if "start  kpi_contract" in line)
+    publication = next((i for i, line in enumerate(lines) if "start  published__marts" in line),
+                       len(lines))
+    published = [(i, match.group(1)) for i, line in enumerate(lines)
+                 if (match := re.search(r"published (\w+): ", line))]
+    return ([table for i, table in published if contract < i < publication],
+            [table for i, table in published if i > publication])
+
+
 @pytest.fixture(scope="module")
 def crashes(tmp_path_factory, crafted_company):
     # the session's refresh of the company published it first; this test works on a copy
@@ -122,10 +142,12 @@ def crashes(tmp_path_factory, crafted_company):
         # A refresh the contract blocks: marketing's acceptance floor made an error (the
         # company's November 2023 accepted none of its 2 handoffs, under the agreed 0.25).
         suites = suites_with_acceptance_blocking(home.root.parent / "blocking_expectations")
+        seen["folders_before_blocked"] = _publication_files(home)
         seen["blocked"] = subprocess.run(
             [ALIGNMENT, "refresh"], env={**_environment(home), "ALIGNMENT_EXPECTATIONS": str(suites)},
             capture_output=True, text=True, timeout=900)
         seen["blocked_sha"] = _sha256(home.published)
+        seen["folders_after_blocked"] = _publication_files(home)
         _write(home.landing / "salesforce" / "Lead" / "Lead_new.csv",
                [_lead("NEW", "2024-12-20T15:00:00Z")])
         seen["killed"] = {}
@@ -214,6 +236,12 @@ def test_a_refresh_the_contract_blocks_keeps_the_publication_and_says_so(crashes
     assert "dbt build: skip" in blocked.stderr
     assert "BI tools still read the previous publication, of run" in blocked.stderr
     assert crashes["blocked_sha"] == crashes["first_sha"]
+    # written while the contract's process validated, then removed when the contract blocked
+    during_contract, during_publication = _published_in_steps(blocked.stderr)
+    assert "fct_lead_funnel" in during_contract
+    assert during_publication == []
+    assert crashes["folders_after_blocked"] == crashes["folders_before_blocked"] == [
+        "marts", f"marts-{crashes['first'].run_id}", "marts.duckdb"]
 
 
 def test_the_next_refresh_completes_and_loses_no_landed_file(crashes):
@@ -232,6 +260,15 @@ def test_the_next_refresh_completes_and_loses_no_landed_file(crashes):
             from raw.load_manifest where file like '%Lead_new.csv'""").fetchone()
     assert loads == (1, 1, 1, 0)
     assert home.lock.read_text(encoding="utf-8") == ""
+
+
+def test_the_refresh_writes_its_publication_while_the_contract_checks_the_marts(crashes):
+    _, out, err = crashes["final"]
+    during_contract, during_publication = _published_in_steps(err)
+    # every mart but the contract's results, which the contract's checks write last
+    assert len(during_contract) == 25 and "contract_results" not in during_contract
+    assert during_publication == ["contract_results"]
+    assert "published: 26 tables" in out
 
 
 def test_a_second_refresh_is_refused_at_once_naming_the_first(crashes):

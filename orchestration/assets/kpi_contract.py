@@ -13,7 +13,9 @@ the last validation found on the same build's tables (kpi_contract.Validation); 
 check` validates everything, since it is asked for after marts were rebuilt by hand.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import dagster as dg
 
@@ -63,8 +65,13 @@ def _check_result(outcome: Outcome, run_id: str, checked_in: str) -> dg.AssetChe
                                metadata=metadata)
 
 
-def contract_checks(suites: list[Suite], reuse_in_job: str) -> dg.AssetChecksDefinition:
-    """The check of every suite; runs of job reuse_in_job take earlier outcomes that hold."""
+def contract_checks(suites: list[Suite], reuse_in_job: str,
+                    meanwhile: Callable[[dg.AssetCheckExecutionContext, WarehouseResource],
+                                        None] | None = None) -> dg.AssetChecksDefinition:
+    """The check of every suite; runs of job reuse_in_job take earlier outcomes that hold.
+
+    meanwhile: what the step does while the contract's own process validates (a run of
+    reuse_in_job prepares its publication: orchestration/assets/publish.py)."""
     specs = [dg.AssetCheckSpec(name=e.name, asset=mart_key(e.mart),
                                description=f"{e.description} ({suite.name}, signed by "
                                            f"{suite.signed_by})", blocking=True)
@@ -88,8 +95,10 @@ def contract_checks(suites: list[Suite], reuse_in_job: str) -> dg.AssetChecksDef
                              f"tables of build {current.build_run_id} as its last validation "
                              f"found them; {len(pending)} validated")
         if pending:
+            also = (partial(meanwhile, context, warehouse)
+                    if meanwhile is not None and context.run.job_name == reuse_in_job else None)
             checked |= {o.expectation.key: (o, run_id)
-                        for o in run_suites(home, only(suites, pending), run_id)}
+                        for o in run_suites(home, only(suites, pending), run_id, also)}
         if current.build_run_id:
             remember_validation(home, replace(current, checked={
                 key: found for key, found in checked.items()
