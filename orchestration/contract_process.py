@@ -36,9 +36,10 @@ if TYPE_CHECKING:
 
 _pool: ProcessPoolExecutor | None = None
 _rendering: list[Future] = []
-# Memory a validation may leave behind in the process before Data Docs move to a fresh one.
-# At 20k leads it leaves ~70 MB, at 1M ~290 MB (after a 1 GB peak); at 10M, which peaked at
-# 5.4 GB, what it kept would have added to publication's 6 GB.
+# Memory a validation may leave behind in the process before Data Docs move to a fresh one,
+# when publication is still to come (run_suites' meanwhile). At 20k leads it leaves ~70 MB,
+# at 1M ~290 MB (after a 1 GB peak); at 10M, which peaked at 5.4 GB, what it kept would have
+# added to publication's 6 GB.
 RECYCLE_AFTER_BYTES = 256 * 2**20
 _imported_bytes = 0  # in the contract process: its size once GX is imported
 
@@ -107,27 +108,29 @@ def contract_process() -> Iterator[None]:
 
 
 def run_suites(home: Home, suites: list[Suite], run_name: str,
-               meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
+               meanwhile: Callable[[], bool] | None = None) -> list[Outcome]:
     """orchestration.kpi_contract.run_suites, then render_data_docs: in the contract process
     when one is open (Data Docs then while the run goes on), else in this one.
 
     meanwhile: called in this process while the contract process validates (not at all when
-    none is open)."""
+    none is open); True when it did the run's heavy work left (publication), so that the
+    contract process need not give its memory back before Data Docs."""
     global _pool
     from orchestration import kpi_contract
 
     if _pool is not None:
         try:
             validation = _pool.submit(_validate, home, suites, run_name)
-            if meanwhile is not None:
-                meanwhile()
+            heavy_work_done = meanwhile() if meanwhile is not None else False
             outcomes, kept = validation.result()
         except BrokenProcessPool:
             # The process could not start (multiprocessing re-imports the caller's __main__,
             # which fails when that is stdin): this process checks the suites itself.
             pass
         else:
-            if kept > RECYCLE_AFTER_BYTES:
+            # Otherwise a fresh process's GX import (7-8 s on session 47's host) would follow
+            # a publication written beside the validation, and the run would wait for it.
+            if kept > RECYCLE_AFTER_BYTES and not heavy_work_done:
                 # Its memory goes back to the system with it; the new one imports GX while
                 # publication runs (which takes longer than that at such sizes).
                 _pool.shutdown()

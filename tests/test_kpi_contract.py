@@ -281,8 +281,15 @@ def test_a_validation_that_kept_memory_leaves_data_docs_to_a_fresh_process(
         monkeypatch.setattr(contract_process, "RECYCLE_AFTER_BYTES", -1)
         recycled = contract_process.run_suites(home, suites, "recycle-large")
         fresh = worker()
+        # unless the run did its heavy work meanwhile (publication): nothing left to make room
+        # for, and a new process would import GX again while the run waits for Data Docs
+        called = []
+        contract_process.run_suites(home, suites, "recycle-published",
+                                    meanwhile=lambda: called.append(worker) or True)
+        kept_after_publication = worker()
 
     assert stayed == started and fresh != started
+    assert called == [worker] and kept_after_publication == fresh
     assert [o.passed for o in recycled] == [o.passed for o in kept]
     assert not _alive(started)
     site = home.reports / "gx" / "uncommitted" / "data_docs" / "local_site"

@@ -67,11 +67,12 @@ def _check_result(outcome: Outcome, run_id: str, checked_in: str) -> dg.AssetChe
 
 def contract_checks(suites: list[Suite], reuse_in_job: str,
                     meanwhile: Callable[[dg.AssetCheckExecutionContext, WarehouseResource],
-                                        None] | None = None) -> dg.AssetChecksDefinition:
+                                        bool] | None = None) -> dg.AssetChecksDefinition:
     """The check of every suite; runs of job reuse_in_job take earlier outcomes that hold.
 
     meanwhile: what the step does while the contract's own process validates (a run of
-    reuse_in_job prepares its publication: orchestration/assets/publish.py)."""
+    reuse_in_job prepares its publication: orchestration/assets/publish.py), as
+    contract_process.run_suites takes it."""
     specs = [dg.AssetCheckSpec(name=e.name, asset=mart_key(e.mart),
                                description=f"{e.description} ({suite.name}, signed by "
                                            f"{suite.signed_by})", blocking=True)

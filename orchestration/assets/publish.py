@@ -60,26 +60,29 @@ def _dbt_build(home: Home, mart_specs: list[dg.AssetSpec], manifest: dict) -> Db
 
 def prepared_during_the_contract(mart_specs: Iterable[dg.AssetSpec], manifest: dict
                                  ) -> Callable[[dg.AssetCheckExecutionContext, WarehouseResource],
-                                               None]:
+                                               bool]:
     """What the KPI contract's step does while the contract's process validates: write this
-    run's publication, but for the contract's results, when the run publishes."""
+    run's publication, but for the contract's results, when the run publishes. True when it
+    did (the run has no heavy work left)."""
     mart_specs = list(mart_specs)
 
     def prepare_publication(context: dg.AssetCheckExecutionContext,
-                            warehouse: WarehouseResource) -> None:
+                            warehouse: WarehouseResource) -> bool:
         selected = context.run.asset_selection  # empty when the job runs whole
         if selected and PUBLISHED_KEY not in selected:
-            return
+            return False
         home = warehouse.paths
         with warehouse.connect(read_only=True) as con:
             if largest_raw_table_rows(con) >= PREPARED_BELOW_RAW_ROWS:
-                return
+                return False
         try:
             _prepared[context.run.run_id] = prepare(
                 home, context.run.run_id, _dbt_build(home, mart_specs, manifest),
                 log=lambda line: context.log.info(NOTE + line), later=(RESULTS_TABLE,))
         except Exception as error:  # noqa: BLE001 (publication's own step tries again)
             context.log.warning(f"publication not prepared beside the contract: {error}")
+            return False
+        return True
 
     return prepare_publication
 
