@@ -142,13 +142,16 @@ def plan_build(last: LastBuild | None, fingerprint: str, loaded_up_to: int, *,
                      tested_up_to_load=last.loaded_up_to)
 
 
-# From this many rows in the largest raw table, dbt builds one model at a time: each query of
-# a large warehouse keeps both cores busy alone, and queries side by side under one memory
+# A warehouse is large from this many rows in its largest raw table (ALIGNMENT_LARGE_WAREHOUSE_ROWS,
+# for another machine's cores and memory): dbt builds it one model at a time, since each query
+# of a large warehouse keeps both cores busy alone, and queries side by side under one memory
 # limit only slow each other down. Full dbt builds, each home built again on 1, 2 and 4
 # threads (docs/performance.md, sessions 20 and 21): at 10M leads (62M e-mail events) 705 s
 # on one thread against 809 s on four; at 3M (18.5M) 187-195 s against 175-177 s on two and
 # 184 s on four; at 1M (6.2M) 75 s against 62-63 s. The crossover lies between 18.5M and 62M.
-ONE_MODEL_AT_A_TIME_FROM_ROWS = 25_000_000
+# Its publication also waits for the KPI contract (orchestration/assets/publish.py).
+LARGE_WAREHOUSE_ROWS_ENV = "ALIGNMENT_LARGE_WAREHOUSE_ROWS"
+LARGE_WAREHOUSE_ROWS = 25_000_000
 # An incremental build of such a warehouse builds two models at a time: its models compute
 # less, and dbt's own work per node (~0.1 s, 200 nodes) and queries too small to keep both
 # cores busy leave room beside a large one. At 10M leads, a build with nothing new (the tables
@@ -165,11 +168,23 @@ def largest_raw_table_rows(con) -> int:
         "where database_name = current_database() and schema_name = 'raw'").fetchone()[0]
 
 
+def is_large_warehouse(largest_raw_table_rows: int) -> bool:
+    """Whether a warehouse whose largest raw table holds this many rows is built and published
+    as a large one: from ALIGNMENT_LARGE_WAREHOUSE_ROWS rows (25M unless set)."""
+    text = os.environ.get(LARGE_WAREHOUSE_ROWS_ENV, "").strip()
+    if not text:
+        return largest_raw_table_rows >= LARGE_WAREHOUSE_ROWS
+    threshold = text.replace("_", "")
+    if not threshold.isdigit() or int(threshold) == 0:
+        raise ValueError(f"{LARGE_WAREHOUSE_ROWS_ENV}={text!r}: give a number of rows above 0 "
+                         f"(e.g. {LARGE_WAREHOUSE_ROWS:_}), or unset it for that default")
+    return largest_raw_table_rows >= int(threshold)
+
+
 def dbt_threads(largest_raw_table_rows: int, incremental: bool = False) -> int | None:
     """dbt's --threads for a build of this warehouse (an incremental build, or a full one),
     or None for the profile's (4, or ALIGNMENT_DBT_THREADS, which always wins)."""
-    if os.environ.get("ALIGNMENT_DBT_THREADS") \
-            or largest_raw_table_rows < ONE_MODEL_AT_A_TIME_FROM_ROWS:
+    if os.environ.get("ALIGNMENT_DBT_THREADS") or not is_large_warehouse(largest_raw_table_rows):
         return None
     return INCREMENTAL_BUILD_THREADS if incremental else 1
 

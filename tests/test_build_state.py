@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from orchestration import build_state
 from orchestration.build_state import (
     LastBuild,
@@ -16,6 +18,7 @@ from orchestration.build_state import (
     settled_nodes,
 )
 from orchestration.home import CONTRACT_FILE
+from refresh_progress import published_in_steps
 
 VARS = {"restate": False, "reporting_timezone": "UTC"}
 
@@ -97,12 +100,14 @@ def test_a_build_skips_builds_on_or_rebuilds_the_last_complete_one(home):
     assert last_build(home) is None
 
 
-def test_a_large_warehouse_is_built_one_model_at_a_time(home, monkeypatch):
+def test_a_large_warehouse_is_built_one_model_at_a_time_and_published_after_its_contract(
+        home, monkeypatch, capsys):
     from orchestration.demo import generate
     from orchestration.demo.day_split import hold_back_days, land_day
     from orchestration.refresh import run_refresh
 
     monkeypatch.delenv("ALIGNMENT_DBT_THREADS", raising=False)
+    monkeypatch.delenv("ALIGNMENT_LARGE_WAREHOUSE_ROWS", raising=False)
     assert dbt_threads(61_568_478) == 1  # 10M leads' e-mail events
     assert dbt_threads(61_568_478, incremental=True) == 2  # their daily build
     assert dbt_threads(6_158_608) is None  # 1M leads': the profile's 4
@@ -110,16 +115,27 @@ def test_a_large_warehouse_is_built_one_model_at_a_time(home, monkeypatch):
     monkeypatch.setenv("ALIGNMENT_DBT_THREADS", "3")
     assert dbt_threads(61_568_478) is None  # the profile reads the variable, which wins
     monkeypatch.delenv("ALIGNMENT_DBT_THREADS")
+    monkeypatch.setenv("ALIGNMENT_LARGE_WAREHOUSE_ROWS", "6_000_000")  # another machine's
+    assert dbt_threads(6_158_608) == 1
+    monkeypatch.setenv("ALIGNMENT_LARGE_WAREHOUSE_ROWS", "lots")
+    with pytest.raises(ValueError, match="ALIGNMENT_LARGE_WAREHOUSE_ROWS='lots'"):
+        dbt_threads(6_158_608)
 
-    # a refresh passes it to dbt: a small company past a lowered threshold, built whole, then
-    # incrementally with its last day
+    # a refresh passes it to dbt and publishes after the KPI contract, not beside it: a small
+    # company past a lowered threshold, built whole, then incrementally with its last day
     generate(home.root, leads=300, seed=7)
     hold_back_days(home.root, 1, home.root / "day2")
-    monkeypatch.setattr(build_state, "ONE_MODEL_AT_A_TIME_FROM_ROWS", 1_000)
-    assert run_refresh(home).ok
-    run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
-    assert (bool(run["args"].get("full_refresh")), run["args"].get("threads")) == (True, 1)
-    land_day(home.root / "day2", home.landing)
-    assert run_refresh(home).ok
-    run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
-    assert (bool(run["args"].get("full_refresh")), run["args"].get("threads")) == (False, 2)
+    monkeypatch.setenv("ALIGNMENT_LARGE_WAREHOUSE_ROWS", "1000")
+    capsys.readouterr()
+    for full_refresh, threads in ((True, 1), (False, 2)):
+        outcome = run_refresh(home)
+        progress = capsys.readouterr().err
+        assert outcome.ok
+        run = json.loads((home.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+        assert (bool(run["args"].get("full_refresh")), run["args"].get("threads")) \
+            == (full_refresh, threads)
+        during_contract, during_publication = published_in_steps(progress)
+        assert (during_contract, len(during_publication)) == ([], 26)
+        assert "publication after the KPI contract (the largest raw table holds" in progress
+        assert outcome.publication.tables == 26
+        land_day(home.root / "day2", home.landing)

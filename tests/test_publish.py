@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from orchestration.assets.publish import READS_THE_CLOCK, marked_marts
 from orchestration.home import Home
 from orchestration.publish import DbtBuild, publish
 from orchestration.warehouse import connect
+from refresh_progress import published_in_steps
 
 ALIGNMENT = str(Path(sys.executable).parent / "alignment")
 # (stage, a progress line that shows the refresh is in it)
@@ -111,19 +111,6 @@ def _publication_files(home: Home) -> list[str]:
     """The home's published and unpublished publication files and folders."""
     return sorted(path.name for path in home.root.iterdir()
                   if path.name.startswith(("marts", ".marts")))
-
-
-def _published_in_steps(progress: str) -> tuple[list[str], list[str]]:
-    """The tables a refresh's progress lines say were published during the KPI contract's
-    step, and during publication's own (none when it did not run)."""
-    lines = progress.splitlines()
-    contract = next(i for i, line in enumerate(lines) if "start  kpi_contract" in line)
-    publication = next((i for i, line in enumerate(lines) if "start  published__marts" in line),
-                       len(lines))
-    published = [(i, match.group(1)) for i, line in enumerate(lines)
-                 if (match := re.search(r"published (\w+): ", line))]
-    return ([table for i, table in published if contract < i < publication],
-            [table for i, table in published if i > publication])
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +224,7 @@ def test_a_refresh_the_contract_blocks_keeps_the_publication_and_says_so(crashes
     assert "BI tools still read the previous publication, of run" in blocked.stderr
     assert crashes["blocked_sha"] == crashes["first_sha"]
     # written while the contract's process validated, then removed when the contract blocked
-    during_contract, during_publication = _published_in_steps(blocked.stderr)
+    during_contract, during_publication = published_in_steps(blocked.stderr)
     assert "fct_lead_funnel" in during_contract
     assert during_publication == []
     assert crashes["folders_after_blocked"] == crashes["folders_before_blocked"] == [
@@ -264,7 +251,7 @@ def test_the_next_refresh_completes_and_loses_no_landed_file(crashes):
 
 def test_the_refresh_writes_its_publication_while_the_contract_checks_the_marts(crashes):
     _, out, err = crashes["final"]
-    during_contract, during_publication = _published_in_steps(err)
+    during_contract, during_publication = published_in_steps(err)
     # every mart but the contract's results, which the contract's checks write last
     assert len(during_contract) == 25 and "contract_results" not in during_contract
     assert during_publication == ["contract_results"]

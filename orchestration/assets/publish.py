@@ -13,8 +13,8 @@ import dagster as dg
 from dagster_dbt.asset_utils import DAGSTER_DBT_UNIQUE_ID_METADATA_KEY as DBT_UNIQUE_ID
 
 from orchestration.build_state import (
-    ONE_MODEL_AT_A_TIME_FROM_ROWS,
     READS_THE_CLOCK,
+    is_large_warehouse,
     largest_raw_table_rows,
     last_build,
 )
@@ -25,9 +25,6 @@ from orchestration.publish import ROW_MARK, DbtBuild, Prepared, discard, finish,
 from orchestration.resources import WarehouseResource
 
 PUBLISHED_KEY = dg.AssetKey(["published", "marts"])
-# From this size the contract's process holds gigabytes of frames (5.4 GB at 10M leads), and
-# publication beside it would take the refresh over its memory (docs/performance.md).
-PREPARED_BELOW_RAW_ROWS = ONE_MODEL_AT_A_TIME_FROM_ROWS
 # Publications written while the contract ran, by run id, until their step swaps them in.
 _prepared: dict[str, Prepared] = {}
 
@@ -72,10 +69,16 @@ def prepared_during_the_contract(mart_specs: Iterable[dg.AssetSpec], manifest: d
         if selected and PUBLISHED_KEY not in selected:
             return False
         home = warehouse.paths
-        with warehouse.connect(read_only=True) as con:
-            if largest_raw_table_rows(con) >= PREPARED_BELOW_RAW_ROWS:
-                return False
         try:
+            # A large warehouse's contract process holds gigabytes of frames (5.4 GB at 10M
+            # leads): publication beside it would take the refresh over its memory
+            # (docs/performance.md).
+            with warehouse.connect(read_only=True) as con:
+                largest_raw = largest_raw_table_rows(con)
+            if is_large_warehouse(largest_raw):
+                context.log.info(f"{NOTE}publication after the KPI contract (the largest raw "
+                                 f"table holds {largest_raw:,} rows: a large warehouse)")
+                return False
             _prepared[context.run.run_id] = prepare(
                 home, context.run.run_id, _dbt_build(home, mart_specs, manifest),
                 log=lambda line: context.log.info(NOTE + line), later=(RESULTS_TABLE,))
