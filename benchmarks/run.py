@@ -198,10 +198,15 @@ def measure_steps(home: Path, leads: int, *, full_only: bool = False) -> dict:
 
 def medians(runs: list[dict]) -> dict:
     """The runs' medians, each ratio the median of the runs' own ratios (never a ratio of two
-    medians); peak memory the largest of the runs', as its target is a ceiling."""
+    medians), the CPU cores a refresh and each stage kept busy among them (its CPU seconds over
+    its wall seconds); peak memory the largest of the runs', as its target is a ceiling."""
     def median(values: list[float | None]) -> float | None:
         known = [value for value in values if value is not None]
         return statistics.median(known) if known else None
+
+    def cores(cpu: float | None, seconds: float | None) -> float | None:
+        # None for runs measured before the bench read CPU time (session 48)
+        return cpu / seconds if cpu is not None and seconds else None
 
     summary: dict = {}
     for kind in ("full", "incremental", "unchanged"):
@@ -212,10 +217,15 @@ def medians(runs: list[dict]) -> dict:
             "wall_seconds": median([m["wall_seconds"] for m in measures]),
             "peak_rss_bytes": max(m["peak_rss_bytes"] for m in measures),
             "returncode": max(m["returncode"] for m in measures),
+            "cores_busy": median([cores(m.get("cpu_seconds"), m["wall_seconds"])
+                                  for m in measures]),
             "stages": {stage: {
                 "seconds": median([m["stages"].get(stage, {}).get("seconds") for m in measures]),
                 "peak_rss_bytes": max(m["stages"].get(stage, {}).get("peak_rss_bytes", 0)
-                                      for m in measures)}
+                                      for m in measures),
+                "cores_busy": median([cores(m["stages"].get(stage, {}).get("cpu_seconds"),
+                                            m["stages"].get(stage, {}).get("seconds"))
+                                      for m in measures])}
                 for stage in measures[0]["stages"]}}
     for key in ("dbt_funnel_models_seconds", "funnel_to_floor_ratio",
                 "incremental_to_full_ratio", "unchanged_to_full_ratio"):
@@ -256,20 +266,27 @@ def _heading(results: dict, results_file: Path) -> list[str]:
               for machine, sizes in groups.values()), ""]
 
 
+STAGES = ("startup", "ingest", "dbt", "contract", "publish", "report")
+
+
+def _cores(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def table(results: dict, results_file: Path) -> str:
     lines = [*_heading(results, results_file),
              "| leads | refresh | wall s | startup | ingest | dbt | contract | publish | "
              "report | peak GB | / full | dbt funnel models s | floor s | "
              "funnel / floor |",
              "|" + "---|" * 14]
+    cores = []  # runs measured since the bench reads CPU time (session 48)
     for run in results["runs"]:
         for kind in ("full", "incremental", "unchanged"):
             if kind not in run:
                 continue
             measured = run[kind]
             stages = measured["stages"]
-            cells = [f"{stages[s]['seconds']:.1f}" if s in stages else "–"
-                     for s in ("startup", "ingest", "dbt", "contract", "publish", "report")]
+            cells = [f"{stages[s]['seconds']:.1f}" if s in stages else "–" for s in STAGES]
             lines.append(
                 f"| {run['leads']:,} | {kind} | {measured['wall_seconds']:.1f} | "
                 + " | ".join(cells)
@@ -278,6 +295,15 @@ def table(results: dict, results_file: Path) -> str:
                 + (f" | {run['dbt_funnel_models_seconds']:.1f} | {run['floor']['seconds']:.1f} | "
                    f"{run['funnel_to_floor_ratio']:.1f} |" if "floor" in run and kind == "full"
                    else " | | | |"))
+            if measured.get("cores_busy") is not None:
+                cores.append(f"| {run['leads']:,} | {kind} | {_cores(measured['cores_busy'])} | "
+                             + " | ".join(_cores(stages.get(s, {}).get("cores_busy"))
+                                          for s in STAGES) + " |")
+    if cores:
+        lines += ["", "CPU cores busy (the median of each run's CPU seconds over its wall "
+                  "seconds; 2 is every core of this machine):", "",
+                  "| leads | refresh | whole | " + " | ".join(STAGES) + " |",
+                  "|" + "---|" * (3 + len(STAGES)), *cores]
     return "\n".join(lines)
 
 

@@ -34,7 +34,8 @@ def test_the_bench_quotes_medians_and_the_median_of_each_runs_ratio():
             _run(12.0, 9.0, 6, 1.5, 5.0)]
     summary = bench_run.medians(runs)
     assert summary["full"]["wall_seconds"] == 12.0
-    assert summary["full"]["stages"]["dbt"] == {"seconds": 6.0, "peak_rss_bytes": 9}
+    assert summary["full"]["stages"]["dbt"] == {"seconds": 6.0, "peak_rss_bytes": 9,
+                                                "cores_busy": None}
     assert summary["incremental"]["wall_seconds"] == 5.0
     # not 5 / 12 = 0.417, the ratio of the medians, which no run measured
     assert summary["incremental_to_full_ratio"] == 0.5
@@ -78,3 +79,28 @@ def test_a_bench_of_some_sizes_keeps_the_other_sizes_readings_with_their_own_run
     assert bench_run.table(bench_run.merged(results, every), Path("results.json")).startswith(
         "Measured 2026-12-07 18:00 UTC at commit bbbbbbb on 2 cores (AMD EPYC), 23.5 GB, "
         "load average 0.5 at start; the median of 3 runs per size")
+
+
+def test_the_bench_quotes_the_cpu_cores_each_refresh_and_stage_kept_busy():
+    def measured(wall: float, cpu: float, dbt: float, dbt_cpu: float) -> dict:
+        return {**_measure(wall, 1, dbt), "cpu_seconds": cpu,
+                "stages": {"dbt": {"seconds": dbt, "peak_rss_bytes": 1, "cpu_seconds": dbt_cpu}}}
+
+    # whole refreshes at 1.0, 1.5 and 1.9 cores; their dbt stages at 2.0, 1.2 and 1.6
+    runs = [{**_run(10.0, 5.0, 3, 1.0, 4.0), "full": measured(10.0, 10.0, 5.0, 10.0)},
+            {**_run(30.0, 3.0, 9, 2.0, 9.0), "full": measured(30.0, 45.0, 20.0, 24.0)},
+            {**_run(12.0, 9.0, 6, 1.5, 5.0), "full": measured(12.0, 22.8, 6.0, 9.6)}]
+    summary = bench_run.medians(runs)
+    # not 22.8 / 12 = 1.9, the medians' ratio, which no run measured
+    assert round(summary["full"]["cores_busy"], 9) == 1.5
+    assert round(summary["full"]["stages"]["dbt"]["cores_busy"], 9) == 1.6
+    # runs measured before the bench read CPU time have none
+    assert summary["incremental"]["cores_busy"] is None
+
+    later = _machine("bbbbbbb", "2026-12-07 18:00 UTC")
+    text = bench_run.table({"machine": later, "runs": [{"leads": 20_000, **summary}]},
+                           Path("results.json"))
+    assert text.splitlines()[-3:] == [
+        "| leads | refresh | whole | startup | ingest | dbt | contract | publish | report |",
+        "|---|---|---|---|---|---|---|---|---|",
+        "| 20,000 | full | 1.50 | – | – | 1.60 | – | – | – |"]
