@@ -166,6 +166,12 @@ def landing_digests(con: duckdb.DuckDBPyConnection, files: Sequence[Path], landi
     if settled:
         con.executemany("insert or replace into raw.landing_digests values (?, ?, ?, ?, ?)",
                         settled)
+    # A file removed from landing/ (exports archived once loaded) leaves no digest behind: the
+    # table would otherwise hold every file ever landed. Its loads stay in the manifest.
+    asked = {str(path.relative_to(landing)) for path in files}
+    removed = [[file] for file in kept if file not in asked and not (landing / file).exists()]
+    if removed:
+        con.executemany("delete from raw.landing_digests where file = ?", removed)
     return digests
 
 

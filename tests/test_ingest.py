@@ -118,7 +118,7 @@ def test_only_new_files_are_read_and_a_changed_reexport_loads_again(home):
         ("00Q1", "42", 1), ("00Q1", "99", 2), ("00Q2", "42", 3)]
 
 
-def test_a_file_is_hashed_once_while_its_size_and_times_stay_as_they_were(home):
+def test_a_file_is_hashed_once_while_its_size_and_times_stay_and_forgotten_once_removed(home):
     path = home.landing / "salesforce/Lead/Lead_1.csv"
     write(path, "\n".join([API_HEADER, lead_row("00Q1")]) + "\n")
     # Changed within the last second: hashed, not kept (its times could repeat).
@@ -149,6 +149,12 @@ def test_a_file_is_hashed_once_while_its_size_and_times_stay_as_they_were(home):
     assert load(home, "salesforce__lead").files == ()
     assert query(home, "select file, sha256 from raw.landing_digests") == [
         ("salesforce/Lead/Lead_1.csv", hashlib.sha256(path.read_bytes()).hexdigest())]
+
+    # Archived once loaded, the file leaves no digest; its loads stay in the manifest.
+    path.unlink()
+    assert load(home, "salesforce__lead").files == ()
+    assert query(home, "select count(*) from raw.landing_digests") == [(0,)]
+    assert query(home, "select count(*) from raw.load_manifest") == [(3,)]
 
 
 def test_bad_rows_are_quarantined_and_reconcile_with_the_manifest(home):
