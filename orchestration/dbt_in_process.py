@@ -23,8 +23,23 @@ from datetime import UTC, datetime
 
 from dbt.adapters.factory import FACTORY, reset_adapters
 from dbt.cli.main import dbtRunner
-from dbt_common.events.base_types import EventMsg
+from dbt_common.events.base_types import BaseEvent, EventLevel, EventMsg
+from dbt_common.events.event_manager import EventManager
+from dbt_common.events.event_manager_client import ctx_set_event_manager, get_event_manager
 from dbt_common.events.functions import env_secrets, msg_to_dict, scrub_secrets
+
+
+class _EventsAboveDebug(EventManager):
+    """dbt's event manager, but a debug event is dropped before dbt makes its message: dbt
+    fires one for every statement, connection and cache change, and InProcessDbt logs none
+    (a refresh's dbt writes no dbt.log, its stdout is off, dagster-dbt reads info and above)."""
+
+    def fire_event(self, e: BaseEvent, level: EventLevel | None = None, node: object = None,
+                   force_warn_or_error_handling: bool = False) -> None:
+        if (level or e.level_tag()) == EventLevel.DEBUG:
+            return
+        super().fire_event(e, level=level, node=node,
+                           force_warn_or_error_handling=force_warn_or_error_handling)
 
 
 class _LogLines:
@@ -85,18 +100,20 @@ class InProcessDbt:
     def _run(self, args: list[str]) -> BaseException | None:
         """dbt's command, and the exit code dbt's process would have had: 1 when a node
         failed, 2 when dbt itself did."""
+        dbt_events = get_event_manager()
+        ctx_set_event_manager(_EventsAboveDebug())
         try:
             result = dbtRunner(callbacks=[self._log]).invoke(args)
         except BaseException as interrupt:  # send_signal() before dbt's own handlers ran
             self.returncode = 2
             return interrupt
+        finally:
+            ctx_set_event_manager(dbt_events)
         self.returncode = 0 if result.success else 2 if result.exception else 1
         return result.exception
 
     def _log(self, msg: EventMsg) -> None:
         # What dbt's JSON logger prints at its default level (info), its secrets scrubbed.
-        if msg.info.level == "debug":
-            return
         self._errors_logged |= msg.info.level == "error"
         self._put(msg_to_dict(msg))
 
